@@ -1,0 +1,7 @@
+"""Commands: demo."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []

@@ -1,0 +1,182 @@
+"""``extract_article``: the pipeline from page bytes to an :class:`Article`, step by step.
+
+decode → parse → read ``<meta>`` → drop furniture and hidden copies → headline → body
+container → paragraphs → meta line (between headline and body) → date, source,
+bylines → links. Each step is a pure function in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import lxml.html
+from parsel.csstranslator import css2xpath
+
+from newsarchive.extract import bylines, dates, links
+from newsarchive.extract import patterns as P
+from newsarchive.extract.body import Body, body_html, body_lines, find_body, split_deck
+from newsarchive.extract.decode import decode_html
+from newsarchive.extract.dom import drop_hidden, iter_lines, parse_html, squash, strip_furniture, text_between
+from newsarchive.extract.meta import DATE_KEYS, SOURCE_KEYS, first_of, read_meta
+from newsarchive.extract.model import Article, ExtractionError
+from newsarchive.extract.title import TitleGuess, find_subtitle, find_title
+
+SELECTABLE_FIELDS = ("title", "subtitle", "body", "published_at", "source", "authors", "editor", "section")
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    selectors: Mapping[str, str] | None = None,
+    content_type: str | None = None,
+) -> Article:
+    """Every field of an article page; raises :class:`ExtractionError` for a page that
+    is not an article (empty, binary, or with no text)."""
+    try:
+        return _extract(html, url, selectors or {}, content_type)
+    except ExtractionError as error:
+        error.url = error.url or url
+        raise
+    except (ValueError, TypeError, RecursionError, UnicodeError) as error:  # lxml oddities on broken pages
+        raise ExtractionError(f"cannot read page: {error.__class__.__name__}: {error}", url) from error
+
+
+def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], content_type: str | None) -> Article:
+    root = parse_html(decode_html(html, content_type))
+    meta = read_meta(root)
+    base = links.page_base(root, url, meta)
+    strip_furniture(root)
+    pinned = {name: _select(root, expr) for name, expr in selectors.items()}
+    drop_hidden(root)
+
+    title = _pinned_title(pinned.get("title")) or find_title(root, meta)
+    body = find_body(root, _first(pinned.get("body")))
+    if body is None:
+        raise ExtractionError("no article text found", url)
+    subtitle = _pinned_text(pinned.get("subtitle")) or find_subtitle(title)
+    deck, lines = split_deck(body_lines(body, subtitle), title.text if title else None)
+    subtitle = subtitle or ("\n".join(deck) if deck else None)
+    if not lines:
+        raise ExtractionError("no article text found", url)
+
+    first_owner = lines[0][1]
+    top = text_between(root, title.element if title else None, first_owner)
+    if title and title.element is not None and not top:
+        top = text_between(root, title.element, body.element)
+    bottom = text_between(root, body.element, None, limit=400) if body.element is not None else ""
+    raw_lines = [line for line, _ in iter_lines(body.element)]
+    staff_lines = "\n".join(line for line in raw_lines if P.EDITOR_LINE_RE.match(line) and len(line) < 60)
+    top_fields = bylines.parse_meta(top)
+    bottom_fields = bylines.parse_meta(staff_lines + "\n" + bottom)
+    text_lines = [line for line, _ in lines]
+
+    published_at, published_from = _published(top_fields, bottom_fields, meta, url, pinned.get("published_at"))
+    article = Article(
+        url=url,
+        title=title.text if title else None,
+        subtitle=subtitle,
+        published_at=published_at,
+        published_at_from=published_from,
+        source=_pinned_text(pinned.get("source")) or top_fields.source or bottom_fields.source or _meta_source(meta),
+        authors=_authors(pinned.get("authors"), top_fields, bottom_fields, text_lines),
+        editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor,
+        body="\n".join(text_lines),
+        body_html=body_html(body.element, set()),
+        section=_section(root, pinned.get("section")),
+        images=links.images(body.element, base),
+        attachments=links.attachments(_attachment_scope(body), base),
+        read_count=top_fields.read_count,
+    )
+    article.prev_url, article.next_url = links.neighbours(root, base)
+    return article
+
+
+def _select(root: lxml.html.HtmlElement, expression: str) -> list[lxml.html.HtmlElement]:
+    xpath = expression if expression.startswith(("/", "(", "./")) else css2xpath(expression)
+    result = root.xpath(xpath)
+    return [r for r in result if isinstance(r, lxml.html.HtmlElement)] if isinstance(result, list) else []
+
+
+def _first(found: list[lxml.html.HtmlElement] | None) -> lxml.html.HtmlElement | None:
+    return found[0] if found else None
+
+
+def _pinned_text(found: list[lxml.html.HtmlElement] | None) -> str | None:
+    text = squash(" ".join(el.text_content() for el in found)) if found else ""
+    return text or None
+
+
+def _pinned_title(found: list[lxml.html.HtmlElement] | None) -> TitleGuess | None:
+    text = _pinned_text(found)
+    return TitleGuess(text, found[0]) if text and found else None
+
+
+def _published(
+    top: bylines.MetaFields,
+    bottom: bylines.MetaFields,
+    meta: dict[str, str],
+    url: str | None,
+    pinned: list[lxml.html.HtmlElement] | None,
+) -> tuple[str | None, str | None]:
+    """The visible meta line first, then ``<meta>`` tags, then the URL."""
+    if pinned:
+        iso = dates.parse_date(_pinned_text(pinned) or "")
+        if iso:
+            return iso, "page"
+    for fields in (top, bottom):
+        labelled = [found for label, found in fields.dates if label]
+        if labelled:
+            return labelled[0].iso, "page"
+    if top.dates:
+        return top.dates[0][1].iso, "page"
+    raw = first_of(meta, DATE_KEYS)
+    if raw:
+        iso = dates.parse_date(raw)
+        if iso:
+            return iso, "meta"
+    if bottom.dates:
+        return bottom.dates[0][1].iso, "page"
+    iso = dates.date_from_url(url)
+    return (iso, "url") if iso else (None, None)
+
+
+def _meta_source(meta: dict[str, str]) -> str | None:
+    raw = first_of(meta, SOURCE_KEYS)
+    return bylines.clean_source(raw) if raw else None
+
+
+def _authors(
+    pinned: list[lxml.html.HtmlElement] | None,
+    top: bylines.MetaFields,
+    bottom: bylines.MetaFields,
+    lines: list[str],
+) -> list[str]:
+    if pinned:
+        return bylines.split_names(_pinned_text(pinned) or "")
+    names = list(top.authors)
+    names += bylines.lead_authors(lines)
+    edge = [line for line in lines[:2] + lines[-2:] if len(line) <= 50]
+    for line in edge:
+        fields = bylines.parse_meta(line)
+        names += fields.authors
+        if bylines.is_byline_line(line):
+            names += bylines.lead_authors([line])
+    names += bottom.authors
+    editor_names = set((top.editor or "").split()) | set((bottom.editor or "").split())
+    return [n for n in dict.fromkeys(names) if n not in editor_names or n in top.authors]
+
+
+def _section(root: lxml.html.HtmlElement, pinned: list[lxml.html.HtmlElement] | None) -> list[str]:
+    if pinned:
+        text = _pinned_text(pinned) or ""
+        return [p for p in P.BREADCRUMB_SEPARATORS_RE.split(P.BREADCRUMB_INTRO_RE.sub("", text)) if p]
+    return links.breadcrumb(root)
+
+
+def _attachment_scope(body: Body) -> lxml.html.HtmlElement:
+    """The body, widened to its parent when the attachment list sits just after it."""
+    parent = body.element.getparent()
+    if parent is not None and len(list(parent.iter("a"))) <= 40 and "附件" in squash(parent.text_content())[-2000:]:
+        return parent
+    return body.element

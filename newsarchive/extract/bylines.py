@@ -1,0 +1,174 @@
+"""Meta lines and bylines: source, authors, editor and read count from visible text.
+
+A meta line reads like ``时间:2024年04月18日 11:12   来源:广元日报   阅读:``; a lead names
+reporters like ``本报讯（记者 张三 李四）``. Both are parsed by splitting on the label
+words of :mod:`newsarchive.extract.patterns`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsarchive.extract import patterns as P
+from newsarchive.extract.dates import FoundDate, find_dates, normalize_text
+
+_TRIM = " \t:：,，;；|｜/、.。()（）[]【】<>《》\"'“”‘’-—_*·"
+_BRACKETED_RE = re.compile(r"^[《〈<](.+?)[》〉>]$")
+_DANGLING_LABEL_RE = re.compile(r"([:：])[ \t]*\n")
+_NAME_SPLIT_RE = re.compile(r"[\s,，、;；/|｜]+")
+
+
+@dataclass
+class MetaFields:
+    """What one stretch of visible text says about the article."""
+
+    dates: list[tuple[str, FoundDate]] = field(default_factory=list)  # (label or "", date)
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    editor: str | None = None
+    read_count: int | None = None
+
+
+def split_labels(text: str) -> list[tuple[str, str]]:
+    """Cut a meta line into (label, value) pairs; text before the first label gets ``""``.
+
+    >>> split_labels("时间:2024年04月18日 11:12   来源:广元日报   阅读:")
+    [('时间', '2024年04月18日 11:12'), ('来源', '广元日报'), ('阅读', '')]
+    """
+    pairs: list[tuple[str, str]] = []
+    last_label = ""
+    last_end = 0
+    for match in P.LABEL_RE.finditer(text):
+        value = text[last_end : match.start()]
+        if pairs or value.strip() or last_label:
+            pairs.append((last_label, value.strip()))
+        last_label = match.group("label") or "文/"
+        last_end = match.end()
+    pairs.append((last_label, text[last_end:].strip()))
+    return [(label, value) for label, value in pairs if label or value]
+
+
+def clean_source(value: str) -> str | None:
+    """The outlet name from a source value: no label, no trailing fields, no 《》.
+
+    >>> clean_source(" 《人民日报》 2024-05-13 08:49")
+    '人民日报'
+    >>> clean_source("光明网-《光明日报》")
+    '光明网-光明日报'
+    """
+    value = value.replace("\xa0", " ").strip()
+    value = P.SOURCE_STOP_RE.split(value, maxsplit=1)[0]
+    value = value.strip(_TRIM)
+    match = _BRACKETED_RE.match(value)
+    if match:
+        value = match.group(1)
+    value = value.replace("《", "").replace("》", "").strip(_TRIM)
+    if not value or len(value) > 40 or re.fullmatch(r"[\d\s:：\-/]+", value):
+        return None
+    return value
+
+
+def split_names(value: str) -> list[str]:
+    """Person names from a byline value; a name printed with a spacer (``方 敏``) is rejoined.
+
+    >>> split_names("王乐文 方 敏")
+    ['王乐文', '方敏']
+    >>> split_names("记者 张三、李四 通讯员 王五")
+    ['张三', '李四', '王五']
+    """
+    value = normalize_text(value)
+    value = re.sub(r"[（(][^）)]*[）)]", " ", value)
+    value = P.OUTLET_BEFORE_ROLE_RE.sub(" ", value)
+    value = P.BYLINE_NOISE_RE.sub(" ", value)
+    tokens = [t.strip(_TRIM) for t in _NAME_SPLIT_RE.split(value)]
+    tokens = [t for t in tokens if t]
+    names: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if len(token) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) <= 2 and _is_cjk(tokens[i + 1]):
+            token += tokens[i + 1]
+            i += 1
+        i += 1
+        if P.PERSON_NAME_RE.match(token) or re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", token):
+            names.append(token)
+    return list(dict.fromkeys(names))
+
+
+def _is_cjk(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def parse_meta(text: str) -> MetaFields:
+    """Read every labelled field in a stretch of text (a meta line, or a page's top).
+
+    >>> m = parse_meta("时间:2024年04月18日 11:12   来源:广元日报   阅读:")
+    >>> (m.dates[0][1].iso, m.source, m.authors, m.read_count)
+    ('2024-04-18T11:12:00+08:00', '广元日报', [], None)
+    """
+    fields = MetaFields()
+    # A label at the end of a line takes its value from the next line ("来源：\n人民网").
+    text = _DANGLING_LABEL_RE.sub(r"\1 ", text)
+    for line in text.split("\n"):
+        for label, value in split_labels(line):
+            _read_pair(fields, label, value)
+        if "记者" in line or "通讯员" in line:
+            for name in lead_authors([_cut_at_date(line).strip()]):
+                if name not in fields.authors:
+                    fields.authors.append(name)
+    return fields
+
+
+def _read_pair(fields: MetaFields, label: str, value: str) -> None:
+    for found in find_dates(value):
+        fields.dates.append((label if label in P.DATE_LABELS else "", found))
+    if label in P.SOURCE_LABELS and fields.source is None:
+        fields.source = clean_source(value)
+    elif label in P.AUTHOR_LABELS or label == "文/":
+        for name in split_names(_cut_at_date(value)):
+            if name not in fields.authors:
+                fields.authors.append(name)
+    elif label in P.EDITOR_LABELS and fields.editor is None:
+        names = split_names(_cut_at_date(value))
+        fields.editor = " ".join(names) if names else (value.strip(_TRIM) or None)
+        if fields.editor and len(fields.editor) > 20:
+            fields.editor = None
+    elif label in P.READ_LABELS and fields.read_count is None:
+        match = re.match(r"\s*(\d[\d,]*)", normalize_text(value))
+        if match:
+            fields.read_count = int(match.group(1).replace(",", ""))
+
+
+def _cut_at_date(value: str) -> str:
+    dates = find_dates(value)
+    return value[: dates[0].start] if dates else value
+
+
+def lead_authors(lines: list[str]) -> list[str]:
+    """Reporters named in the first lines of the body.
+
+    >>> lead_authors(["本报哈密电(广元日报全媒体记者 蒲洪旭)4月16日至17日,广元市…"])
+    ['蒲洪旭']
+    >>> lead_authors(["新华社北京5月9日电（记者 王五）国务院总理…"])
+    ['王五']
+    >>> lead_authors(["□ 本报记者 张三", "近日，…"])
+    ['张三']
+    """
+    for line in lines[:3]:
+        match = P.LEAD_BYLINE_RE.match(line)
+        if match:
+            names = split_names(match.group("inner"))
+            if names:
+                return names
+        match = P.STANDALONE_BYLINE_RE.match(line)
+        if match and len(line) <= 40:
+            names = split_names(match.group("names"))
+            if names:
+                return names
+    return []
+
+
+def is_byline_line(line: str) -> bool:
+    """A body line that is only a reporter byline (``□ 本报记者 张三``), printed above the lead."""
+    return len(line) <= 40 and bool(P.STANDALONE_BYLINE_RE.match(line))

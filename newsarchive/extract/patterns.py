@@ -1,0 +1,101 @@
+"""Knowledge about page shapes, kept as data: label words, separators, class hints.
+
+Everything the extractors know about how Chinese government and news portals write
+their pages lives here, so a new label or CMS marker is a one-line change.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Labels that introduce a field in a meta line or a byline, longest first so that
+# "信息来源" wins over "来源".
+SOURCE_LABELS = ("信息来源", "文章来源", "新闻来源", "稿件来源", "内容来源", "来源于", "来源", "稿源", "出处")
+AUTHOR_LABELS = ("作者", "记者", "撰稿人", "撰稿", "撰文", "通讯员", "摄影", "摄像", "文图", "供稿")
+EDITOR_LABELS = ("责任编辑", "责编", "编辑")
+# Labels whose values are not fields we keep, but which end the value before them.
+OTHER_LABELS = (
+    "审核", "审校", "校对", "终审", "初审", "签发", "监制", "主编", "值班编辑",
+    "发布机构", "发文机关", "字号", "字体", "分享到", "分享", "打印", "所属分类", "标签", "关键词",
+)
+DATE_LABELS = ("发布时间", "发布日期", "发稿时间", "发表时间", "更新时间", "成文日期", "时间", "日期")
+READ_LABELS = ("阅读次数", "浏览次数", "访问次数", "点击次数", "点击数", "点击量", "阅读量", "浏览量", "阅读", "浏览", "点击", "访问量")
+
+ALL_LABELS = SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS + DATE_LABELS + READ_LABELS
+
+_label_alt = "|".join(sorted((re.escape(x) for x in ALL_LABELS), key=len, reverse=True))
+# A label followed by a colon (half or full width); "文/" is a label without a colon.
+LABEL_RE = re.compile(rf"(?P<label>{_label_alt})\s*[:：]|(?P<slash>文\s*/|图\s*/|文图\s*/)")
+
+# Breadcrumb introductions and separators.
+BREADCRUMB_INTRO_RE = re.compile(
+    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|你当前的位置|当前的位置|现在位置|所在位置|位置)\s*[:：]?\s*"
+)
+BREADCRUMB_SEPARATORS_RE = re.compile(r"\s*(?:>>|»|›|＞＞|>|＞|→|/|\\|－|—|-{1,2}|·)\s*")
+BREADCRUMB_CLASS_RE = re.compile(r"bread|crumb|position|location|dqwz|weizhi|path|nav_?path|currentpos|curpos|mbx", re.I)
+BREADCRUMB_TAIL = ("正文", "内容", "详情", "文章详情", "正文内容", "阅读文章")
+
+# Neighbour links.
+PREV_LABELS = ("上一条", "上一篇", "上篇", "上一则", "上一个", "前一篇")
+NEXT_LABELS = ("下一条", "下一篇", "下篇", "下一则", "下一个", "后一篇")
+NO_NEIGHBOUR_RE = re.compile(r"没有了|无|暂无|已是第一|已是最后|已经是|没有上|没有下|^\s*$")
+
+# File types recorded as attachments.
+ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z", "ppt", "pptx", "txt", "csv")
+ATTACHMENT_RE = re.compile(r"\.(?:" + "|".join(ATTACHMENT_EXTENSIONS) + r")(?:$|[?#])", re.I)
+
+# Class/id hints of content containers used by CMS families (TRS WCM, Hanweb, Founder, Dede...).
+CONTENT_HINT_RE = re.compile(
+    r"trs_editor|trs_paper|article|content|zoom|detail|text|neirong|zw|main_?txt|body|main|entry|post|news_?txt|show|con_?box|wenzhang|rm_txt",
+    re.I,
+)
+NEGATIVE_HINT_RE = re.compile(
+    r"comment|footer|foot|header|head|nav|menu|sidebar|side|share|related|relate|xgxw|xgwz|recommend|tuijian|hot|rank|"
+    r"copyright|banner|ad[-_]|advert|links?$|friend|weixin|qrcode|erweima|toolbar|tool|print|font|breadcrumb|crumb|position|"
+    r"page_?turn|pager|pagination|prev|next|sxy|sxp|tags?$|keyword|login|search|bottom|top_",
+    re.I,
+)
+TITLE_HINT_RE = re.compile(r"title|biaoti|bt|headline|tit|h_?title|art_?tit|news_?tit", re.I)
+SUBTITLE_HINT_RE = re.compile(r"sub_?title|subtitle|fu_?title|futi|fbt|yinti|yt|pretitle|pre_?title|deck|sub_?head|second_?title|vice", re.I)
+
+# Whole lines that are page furniture, not article text.
+JUNK_LINE_RE = re.compile(
+    r"^[\[【(（]?\s*(?:"
+    r"责任编辑|责编|编辑|审核|校对|终审|初审|签发|监制|纠错|打印|关闭|关闭窗口|打印本页|打印文章|收藏|分享到?|字[体号]|字体大小|"
+    r"扫一扫|扫描二维码|微信扫|手机扫|相关(?:新闻|阅读|文章|链接|推荐)|推荐阅读|延伸阅读|热点推荐|返回顶部|返回列表|"
+    r"上一(?:条|篇|则)|下一(?:条|篇|则)|上篇|下篇|【?\s*我要纠错|版权所有|Copyright|ICP备|网站标识码|点击(?:排行|数)|"
+    r"来源|信息来源|文章来源|发布时间|发布日期|浏览次数|阅读次数|作者|分享至|点击(?:进入|查看|阅读|这里)"
+    r")",
+    re.I,
+)
+# Lines that end the article: anything after them is furniture.
+END_MARKER_RE = re.compile(
+    r"^[\[【(（]?\s*(?:相关(?:新闻|阅读|文章|链接|稿件|推荐)|推荐阅读|延伸阅读|热点推荐|热门推荐|猜你喜欢|上一(?:条|篇)|下一(?:条|篇)|"
+    r"上篇|下篇|分享到|【?我要纠错|打印本页|关闭窗口|扫一扫在手机|扫描二维码|网友评论|发表评论)"
+)
+# Editor lines like "（责任编辑：张三）" or "【编辑：姚昊】", possibly with other staff.
+EDITOR_LINE_RE = re.compile(
+    r"^[\[【(（]?\s*(?:原标题[:：].*|(?:责任编辑|责编|编辑|审核|校对|审校|终审|初审|监制|来源|作者|记者|摄影|通讯员)\s*[:：].*)[\]】)）]?\s*$"
+)
+
+# Reporter bylines in the lead of the body.
+# "本报讯（记者 张三 李四）", "新华社北京5月9日电（记者 王五）", "(广元日报全媒体记者 蒲洪旭)"
+LEAD_BYLINE_RE = re.compile(
+    r"^.{0,40}?(?:电|讯|报道|消息)?\s*[（(]\s*(?P<inner>[^（）()]{0,60}?(?:记者|通讯员|作者|特约撰稿人?)[^（）()]{0,60}?)\s*[）)]"
+)
+# "□ 本报记者 张三", "本报记者 王乐文 方 敏", "■ 记者 张三 通讯员 李四"
+STANDALONE_BYLINE_RE = re.compile(
+    r"^[□■◎●○\s]*(?:本报|本台|本网|本刊|[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|网|台|新闻|融媒体中心))?[\u4e00-\u9fff]{0,8}?(?:全媒体)?(?:首席|特约|见习|实习)?(?:记者|通讯员)\s*(?P<names>[^，。,.；;:：!！?？]{2,40})$"
+)
+# Words inside a byline that are not names.
+BYLINE_NOISE_RE = re.compile(
+    r"本报|本台|本网|新华社|中新社|人民网|全媒体|融媒体|首席|特约|见习|实习|记者|通讯员|摄影|摄像|撰稿|撰文|作者|报道|整合|整理|综合|采写|发自|编译|实习生|供图|供稿|文\s*/|图\s*/|文图|摄$|^摄|电$|讯$"
+)
+PERSON_NAME_RE = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8})$")
+
+# Visible separators in a source value after which the value stops.
+SOURCE_STOP_RE = re.compile(r"\s{2,}|\u3000|[|｜丨]|\s(?=\d{4}[-/年])|\d{4}[-/年]\d|\s+(?:作者|编辑|责任编辑|浏览|阅读|字号|打印|分享)")
+# An outlet's name before a role word: "广元日报全媒体记者", "新华社记者", "北京青年报记者".
+OUTLET_BEFORE_ROLE_RE = re.compile(
+    r"[\u4e00-\u9fff]{1,12}?(?:日报|晚报|早报|商报|时报|报社|报|网|社|台|电视台|广播电视台|融媒体中心|中心|客户端|杂志)(?=\s*(?:全媒体|融媒体|首席|特约|见习|实习)?\s*(?:记者|通讯员|摄影|摄像))"
+)

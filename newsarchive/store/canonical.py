@@ -1,0 +1,54 @@
+"""One spelling per page: the canonical URL that keys an article row.
+
+Portals link the same page as ``…/index.html`` and ``…/``, with sharing parameters
+(``?from=timeline``, ``utm_*``) and fragments; all of those must land on one row.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Parameters added by sharing buttons, apps and analytics; they never select content.
+TRACKING_PARAMS = frozenset(
+    {
+        "from",
+        "spm",
+        "share",
+        "share_from",
+        "sharefrom",
+        "share_token",
+        "isappinstalled",
+        "scene",
+        "wfr",
+    }
+)
+TRACKING_PREFIXES = ("utm_",)
+
+# Directory index documents: ``/news/index.html`` is served as ``/news/``.
+_INDEX_DOC = re.compile(r"/(?:index|default)\.(?:html?|shtml)$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def _is_tracking(pair: str) -> bool:
+    key = pair.split("=", 1)[0].lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of ``url``: sorted query without tracking parameters, no
+    fragment, no index document, lower-case scheme and host, no default port."""
+    url = url.strip()
+    canon = canonicalize_url(url, keep_fragments=False)
+    scheme, netloc, path, query, _ = urlsplit(canon)
+    scheme = scheme.lower()
+    netloc = netloc.lower()
+    default_port = _DEFAULT_PORTS.get(scheme)
+    if default_port and netloc.endswith(default_port):
+        netloc = netloc[: -len(default_port)]
+    netloc = netloc.rstrip(".")
+    path = _INDEX_DOC.sub("/", path) or "/"
+    query = "&".join(p for p in query.split("&") if p and not _is_tracking(p))
+    return urlunsplit((scheme, netloc, path, query, ""))

@@ -1,0 +1,280 @@
+"""The archive's schema, made and upgraded only by migrations (sqlite-utils' ``Migrations``,
+formerly the sqlite-migrate plugin).
+
+Each migration is frozen once released: a new column or table is a new migration at the
+end, so an archive written by any older version opens in a newer one. Migrations run in
+one ``BEGIN IMMEDIATE`` transaction, so two processes opening a fresh archive at once do
+not race, and a failed upgrade leaves the archive at its previous version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+try:  # sqlite-utils >= 4 ships migrations; older installs use the sqlite-migrate plugin
+    from sqlite_utils import Migrations
+except ImportError:  # pragma: no cover
+    from sqlite_migrate import Migrations
+
+from newsarchive.store.simhash import band_keys
+
+MIGRATION_SET = "newsarchive"
+migrations = Migrations(MIGRATION_SET)
+
+
+def _script(db: Database, sql: str) -> None:
+    # executescript() would COMMIT the surrounding transaction; run statement by statement.
+    statement = ""
+    for line in sql.strip().splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    _script(
+        db,
+        """
+CREATE TABLE crawl_runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    targets TEXT NOT NULL DEFAULT '[]',
+    arguments TEXT NOT NULL DEFAULT '{}',
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    exit_status INTEGER,
+    counts TEXT,
+    stats TEXT,
+    pid INTEGER,
+    host TEXT
+);
+CREATE TABLE page_bodies (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    size INTEGER NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE TABLE pages (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    portal TEXT,
+    method TEXT NOT NULL DEFAULT 'GET',
+    url TEXT NOT NULL,
+    final_url TEXT,
+    status INTEGER,
+    protocol TEXT,
+    headers TEXT NOT NULL DEFAULT '[]',
+    request_headers TEXT,
+    request_body BLOB,
+    fetched_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES page_bodies(sha256),
+    size INTEGER NOT NULL,
+    article_id INTEGER REFERENCES articles(id)
+);
+CREATE INDEX pages_url ON pages(url);
+CREATE INDEX pages_article ON pages(article_id);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    portal TEXT NOT NULL,
+    section TEXT,
+    canonical_url TEXT NOT NULL,
+    url TEXT,
+    requested_url TEXT,
+    final_url TEXT,
+    title TEXT,
+    subtitle TEXT,
+    published_at TEXT,
+    published_at_from TEXT,
+    source TEXT,
+    authors TEXT NOT NULL DEFAULT '[]',
+    editor TEXT,
+    body TEXT,
+    body_html TEXT,
+    breadcrumb TEXT NOT NULL DEFAULT '[]',
+    prev_url TEXT,
+    next_url TEXT,
+    images TEXT NOT NULL DEFAULT '[]',
+    attachments TEXT NOT NULL DEFAULT '[]',
+    read_count INTEGER,
+    extra TEXT,
+    content_hash TEXT NOT NULL,
+    title_key TEXT,
+    simhash INTEGER,
+    story_id INTEGER,
+    version INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    version_since TEXT NOT NULL,
+    page_id INTEGER REFERENCES pages(id),
+    run_id INTEGER REFERENCES crawl_runs(id),
+    published_month TEXT GENERATED ALWAYS AS (substr(coalesce(published_at, first_seen), 1, 7)) VIRTUAL
+);
+CREATE UNIQUE INDEX articles_portal_url ON articles(portal, canonical_url);
+CREATE INDEX articles_portal_title ON articles(portal, title_key);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_run ON articles(run_id);
+CREATE INDEX articles_published ON articles(published_at);
+CREATE TABLE article_aliases (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    UNIQUE (article_id, url)
+);
+CREATE INDEX article_aliases_canonical ON article_aliases(canonical_url);
+CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    title TEXT,
+    subtitle TEXT,
+    published_at TEXT,
+    source TEXT,
+    authors TEXT,
+    editor TEXT,
+    body TEXT,
+    images TEXT,
+    attachments TEXT,
+    url TEXT,
+    published_at_from TEXT,
+    body_html TEXT,
+    breadcrumb TEXT,
+    prev_url TEXT,
+    next_url TEXT,
+    read_count INTEGER,
+    content_hash TEXT NOT NULL,
+    page_id INTEGER REFERENCES pages(id),
+    run_id INTEGER REFERENCES crawl_runs(id),
+    seen_from TEXT NOT NULL,
+    seen_until TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    UNIQUE (article_id, version)
+);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+    article_url TEXT,
+    url TEXT NOT NULL,
+    content_type TEXT,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    body BLOB NOT NULL,
+    fetched_at TEXT NOT NULL,
+    UNIQUE (url, sha256)
+);
+CREATE INDEX attachments_article ON attachments(article_id);
+CREATE TABLE archive_lock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    token TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    proc_start TEXT,
+    command TEXT,
+    acquired_at TEXT NOT NULL
+)
+""",
+    )
+
+
+@migrations()
+def m002_fulltext(db: Database) -> None:
+    # External-content FTS5 over articles: the text is stored once, the index is kept in
+    # sync by triggers, and the trigram tokenizer finds any Chinese substring of 3+ chars.
+    # The update trigger fires only when title or body really changed, so refreshing
+    # last_seen costs no index work.
+    _script(
+        db,
+        """
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, body, content="articles", content_rowid="id", tokenize="trigram"
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body)
+    VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body)
+    VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')
+""",
+    )
+
+
+@migrations()
+def m003_story_index(db: Database) -> None:
+    # Band keys of each article's SimHash, so near-duplicates are found by index lookups.
+    db.execute(
+        """CREATE TABLE simhash_bands (
+    key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID"""
+    )
+    rows = db.execute("SELECT id, simhash FROM articles WHERE simhash IS NOT NULL").fetchall()
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO simhash_bands (key, article_id) VALUES (?, ?)",
+        [(key, article_id) for article_id, value in rows for key in band_keys(value)],
+    )
+
+
+@migrations()
+def m004_run_coverage(db: Database) -> None:
+    # Per run and portal, how many stored articles had each field: a drop against the
+    # previous run flags a changed page template.
+    db.execute(
+        """CREATE TABLE run_coverage (
+    run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    portal TEXT NOT NULL,
+    articles INTEGER NOT NULL,
+    with_title INTEGER NOT NULL,
+    with_date INTEGER NOT NULL,
+    with_source INTEGER NOT NULL,
+    with_authors INTEGER NOT NULL,
+    with_body INTEGER NOT NULL,
+    PRIMARY KEY (run_id, portal)
+)"""
+    )
+
+
+def _database(conn: sqlite3.Connection) -> Database:
+    return Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+def pending(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this archive still needs (read-only)."""
+    return [m.name for m in migrations.pending(_database(conn))]
+
+
+def applied(conn: sqlite3.Connection) -> list[str]:
+    return [m.name for m in migrations.applied(_database(conn))]
+
+
+def apply(conn: sqlite3.Connection, stop_before: str | None = None) -> list[str]:
+    """Apply pending migrations in one write transaction; return the names applied."""
+    db = _database(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        todo = [m.name for m in migrations.pending(db)]
+        if stop_before in todo:
+            todo = todo[: todo.index(stop_before)]
+        migrations.apply(db, stop_before=stop_before)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return todo
