@@ -1,7 +1,15 @@
 """Pure extraction: functions of (page bytes, URL), with no Scrapy, SQLite or network."""
 
 from newsarchive.extract.article import extract_article
-from newsarchive.extract.model import Article, Attachment, ExtractionError, Image, Listing, ListItem, PageRequest
+from newsarchive.extract.model import (
+    Article,
+    Attachment,
+    ExtractionError,
+    Image,
+    Listing,
+    ListItem,
+    PageRequest,
+)
 
 __all__ = [
     "Article",

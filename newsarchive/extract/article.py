@@ -16,7 +16,14 @@ from newsarchive.extract import bylines, dates, links
 from newsarchive.extract import patterns as P
 from newsarchive.extract.body import Body, body_html, body_lines, find_body, split_deck
 from newsarchive.extract.decode import decode_html
-from newsarchive.extract.dom import drop_hidden, iter_lines, parse_html, squash, strip_furniture, text_between
+from newsarchive.extract.dom import (
+    drop_hidden,
+    iter_lines,
+    parse_html,
+    squash,
+    strip_furniture,
+    text_between,
+)
 from newsarchive.extract.meta import DATE_KEYS, SOURCE_KEYS, first_of, read_meta
 from newsarchive.extract.model import Article, ExtractionError
 from newsarchive.extract.title import TitleGuess, find_subtitle, find_title
@@ -50,35 +57,42 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
     pinned = {name: _select(root, expr) for name, expr in selectors.items()}
     drop_hidden(root)
 
-    title = _pinned_title(pinned.get("title")) or find_title(root, meta)
     body = find_body(root, _first(pinned.get("body")))
     if body is None:
         raise ExtractionError("no article text found", url)
+    raw_body = body_lines(body, None)
+    if not raw_body:
+        raise ExtractionError("no article text found", url)
+    title = _pinned_title(pinned.get("title")) or find_title(root, meta, raw_body[0][1])
     subtitle = _pinned_text(pinned.get("subtitle")) or find_subtitle(title)
-    deck, lines = split_deck(body_lines(body, subtitle), title.text if title else None)
+    if subtitle:
+        raw_body = body_lines(body, subtitle)
+    deck, lines = split_deck(raw_body, title.text if title else None)
     subtitle = subtitle or ("\n".join(deck) if deck else None)
     if not lines:
         raise ExtractionError("no article text found", url)
 
     first_owner = lines[0][1]
-    top = text_between(root, title.element if title else None, first_owner)
-    if title and title.element is not None and not top:
-        top = text_between(root, title.element, body.element)
-    bottom = text_between(root, body.element, None, limit=400) if body.element is not None else ""
-    raw_lines = [line for line, _ in iter_lines(body.element)]
-    staff_lines = "\n".join(line for line in raw_lines if P.EDITOR_LINE_RE.match(line) and len(line) < 60)
+    top = _meta_region(root, title, first_owner, body)
+    bottom = _trailer_region(root, body, lines)
+    above = text_between(root, None, title.element, limit=300) if title and title.element is not None else ""
     top_fields = bylines.parse_meta(top)
-    bottom_fields = bylines.parse_meta(staff_lines + "\n" + bottom)
+    bottom_fields = bylines.parse_meta(bottom, leads=False)
+    above_fields = bylines.parse_meta(above, leads=False)
     text_lines = [line for line, _ in lines]
 
-    published_at, published_from = _published(top_fields, bottom_fields, meta, url, pinned.get("published_at"))
+    published_at, published_from = _published(top_fields, bottom_fields, above_fields, meta, url, pinned.get("published_at"))
     article = Article(
         url=url,
         title=title.text if title else None,
         subtitle=subtitle,
         published_at=published_at,
         published_at_from=published_from,
-        source=_pinned_text(pinned.get("source")) or top_fields.source or bottom_fields.source or _meta_source(meta),
+        source=_pinned_text(pinned.get("source"))
+        or top_fields.source
+        or bottom_fields.source
+        or above_fields.source
+        or _meta_source(meta),
         authors=_authors(pinned.get("authors"), top_fields, bottom_fields, text_lines),
         editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor,
         body="\n".join(text_lines),
@@ -86,10 +100,55 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         section=_section(root, pinned.get("section")),
         images=links.images(body.element, base),
         attachments=links.attachments(_attachment_scope(body), base),
-        read_count=top_fields.read_count,
+        read_count=top_fields.read_count or bylines.read_count(top) or bylines.read_count(bottom[:200]),
     )
     article.prev_url, article.next_url = links.neighbours(root, base)
     return article
+
+
+def _meta_region(root: lxml.html.HtmlElement, title: TitleGuess | None, first_owner: lxml.html.HtmlElement, body: Body) -> str:
+    """Text from the headline to the first paragraph: where the meta line is printed.
+
+    The headline's own text is left out, but not what its element holds after it
+    (some templates print the meta line inside the ``<h1>``, after a ``<br>``).
+    """
+    if title is None or title.element is None:
+        return text_between(root, None, first_owner)
+    region = text_between(root, title.element, first_owner, inclusive=True)
+    if not region:
+        region = text_between(root, title.element, body.element, inclusive=True)
+    lines = region.split("\n")
+    wanted = _compact(title.text)
+    consumed = ""
+    while lines and wanted.startswith(_compact(consumed + lines[0])) and consumed != wanted:
+        consumed += lines.pop(0)
+    return "\n".join(lines)
+
+
+def _trailer_region(root: lxml.html.HtmlElement, body: Body, kept: list[tuple[str, lxml.html.HtmlElement]]) -> str:
+    """What follows the last paragraph: staff lines inside the content box, then the
+    text after it, up to related news. Editors and bottom meta lines live here."""
+    raw = list(iter_lines(body.element))
+    last = kept[-1] if kept else None
+    after: list[str] = []
+    seen_last = last is None
+    for line, owner in raw:
+        if seen_last:
+            after.append(line)
+        elif (line, owner) == last:
+            seen_last = True
+    staff = [line for line, _ in raw if P.EDITOR_LINE_RE.match(line) and len(line) < 60]
+    text = "\n".join([*staff, *after, text_between(root, body.element, None, limit=400)])
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if P.END_MARKER_RE.match(line) and not P.EDITOR_LINE_RE.match(line):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
 
 
 def _select(root: lxml.html.HtmlElement, expression: str) -> list[lxml.html.HtmlElement]:
@@ -115,6 +174,7 @@ def _pinned_title(found: list[lxml.html.HtmlElement] | None) -> TitleGuess | Non
 def _published(
     top: bylines.MetaFields,
     bottom: bylines.MetaFields,
+    above: bylines.MetaFields,
     meta: dict[str, str],
     url: str | None,
     pinned: list[lxml.html.HtmlElement] | None,
@@ -124,7 +184,7 @@ def _published(
         iso = dates.parse_date(_pinned_text(pinned) or "")
         if iso:
             return iso, "page"
-    for fields in (top, bottom):
+    for fields in (top, bottom, above):
         labelled = [found for label, found in fields.dates if label]
         if labelled:
             return labelled[0].iso, "page"
@@ -135,8 +195,6 @@ def _published(
         iso = dates.parse_date(raw)
         if iso:
             return iso, "meta"
-    if bottom.dates:
-        return bottom.dates[0][1].iso, "page"
     iso = dates.date_from_url(url)
     return (iso, "url") if iso else (None, None)
 
@@ -158,10 +216,14 @@ def _authors(
     names += bylines.lead_authors(lines)
     edge = [line for line in lines[:2] + lines[-2:] if len(line) <= 50]
     for line in edge:
-        fields = bylines.parse_meta(line)
+        fields = bylines.parse_meta(line, leads=False)
         names += fields.authors
         if bylines.is_byline_line(line):
             names += bylines.lead_authors([line])
+    names += bylines.trailing_authors(lines)
+    for line in lines:
+        if len(line) <= 50 and ("摄影" in line or "摄像" in line or "撰稿" in line):
+            names += bylines.parse_meta(line, leads=False).authors
     names += bottom.authors
     editor_names = set((top.editor or "").split()) | set((bottom.editor or "").split())
     return [n for n in dict.fromkeys(names) if n not in editor_names or n in top.authors]

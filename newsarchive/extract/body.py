@@ -18,8 +18,9 @@ from newsarchive.extract.bylines import is_byline_line
 from newsarchive.extract.dom import BLOCK_TAGS, CELL_TAGS, hints, iter_lines, squash
 
 _PUNCT_RE = re.compile(r"[，。；！？、：“”,;!?]")
-_INLINE_OK = frozenset("a span font strong b em i u sup sub small big label abbr cite q s strike mark ins del".split())
+_INLINE_OK = frozenset(["a", "span", "font", "strong", "b", "em", "i", "u", "sup", "sub", "small", "big", "label", "abbr", "cite", "q", "s", "strike", "mark", "ins", "del"])
 _DECAY = (1.0, 0.9, 0.5, 0.25)
+_TABLE_PARTS = frozenset(("td", "th", "tr", "tbody", "thead", "tfoot"))
 
 
 @dataclass
@@ -60,10 +61,12 @@ def score_blocks(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, flo
         if not score:
             continue
         node = _block_of(el)
-        for weight in _DECAY:
-            if node is None or node.tag in ("html",):
-                break
-            scores[node] = scores.get(node, 0.0) + score * weight
+        level = 0
+        while node is not None and level < len(_DECAY) and node.tag != "html":
+            scores[node] = scores.get(node, 0.0) + score * _DECAY[level]
+            # Table structure is one unit: a cell's text counts for its table.
+            if node.tag not in _TABLE_PARTS or level == 0:
+                level += 1
             node = node.getparent()
     return scores
 
@@ -107,10 +110,30 @@ def find_body(root: lxml.html.HtmlElement, selector_el: lxml.html.HtmlElement | 
             best = (adjusted, el)
     if best is None or best[0] < 4:
         return None
-    return Body(best[1])
+    return Body(_widen(best[1]))
+
+
+def _widen(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A lone paragraph stands for its box: climb while the parent adds little text
+    (an image, a caption), so pictures and short lines beside it are kept."""
+    node = el
+    length = len(squash(node.text_content()))
+    for _ in range(1):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        if len(squash(parent.text_content())) > length + 20 or link_density(parent) > 0.3:
+            break
+        node = parent
+    return node
+
+
+_DATE_ONLY_RE = re.compile(r"^[\[【(（\s]*(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}(?:\s*[-/.月]\s*\d{1,2}\s*日?)?|\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*月?[\]】)）\s]*$")
 
 
 def _is_meta_line(line: str) -> bool:
+    if _DATE_ONLY_RE.match(line):
+        return True
     labels = P.LABEL_RE.findall(line)
     has_date = bool(re.search(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}", line))
     if len(labels) >= 2 and len(line) < 160:
@@ -163,7 +186,9 @@ def _is_widget(line: str) -> bool:
 
 
 def _is_trailer(line: str) -> bool:
-    return bool(P.EDITOR_LINE_RE.match(line)) and len(line) < 60 or bool(_WIDGET_RE.match(line))
+    if (P.EDITOR_LINE_RE.match(line) and len(line) < 60) or _WIDGET_RE.match(line):
+        return True
+    return _is_meta_line(line) or (bool(P.JUNK_LINE_RE.match(line)) and len(line) < 40)
 
 
 def body_html(element: lxml.html.HtmlElement, kept: set[int]) -> str:
@@ -212,6 +237,12 @@ def split_deck(lines: list[tuple[str, lxml.html.HtmlElement]], title: str | None
         ):
             after_end += 1
         return before + [text for text, _ in lines[index + 1 : after_end]], lines[after_end:]
+    for index, (line, _) in enumerate(lines[1:6], start=1):
+        # A print headline block (引题/主题/副题) above the dateline: not body text.
+        if P.DATELINE_RE.match(line):
+            if all(_is_deck_line(text) for text, _ in lines[:index]):
+                return [], lines[index:]
+            break
     return [], lines
 
 

@@ -15,7 +15,9 @@ from newsarchive.extract.dates import FoundDate, find_dates, normalize_text
 
 _TRIM = " \t:：,，;；|｜/、.。()（）[]【】<>《》\"'“”‘’-—_*·"
 _BRACKETED_RE = re.compile(r"^[《〈<](.+?)[》〉>]$")
-_DANGLING_LABEL_RE = re.compile(r"([:：])[ \t]*\n")
+_MAX_META_LINE = 150
+_DANGLING_LABEL_RE = re.compile(r"((?:" + "|".join(P.ALL_LABELS) + r")\s*[:：])[ \t]*\n")
+_ORGANIZATION_RE = re.compile(r"(?:报|网|社|台|中心|局|委|办|部|院|所|站|厅|处|会|团|队|组|室|馆|公司|集团|政府|频道|客户端)$")
 _NAME_SPLIT_RE = re.compile(r"[\s,，、;；/|｜]+")
 
 
@@ -91,6 +93,8 @@ def split_names(value: str) -> list[str]:
             token += tokens[i + 1]
             i += 1
         i += 1
+        if _ORGANIZATION_RE.search(token) and len(token) > 2:
+            continue
         if P.PERSON_NAME_RE.match(token) or re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", token):
             names.append(token)
     return list(dict.fromkeys(names))
@@ -100,7 +104,7 @@ def _is_cjk(text: str) -> bool:
     return all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def parse_meta(text: str) -> MetaFields:
+def parse_meta(text: str, leads: bool = True) -> MetaFields:
     """Read every labelled field in a stretch of text (a meta line, or a page's top).
 
     >>> m = parse_meta("时间:2024年04月18日 11:12   来源:广元日报   阅读:")
@@ -110,10 +114,16 @@ def parse_meta(text: str) -> MetaFields:
     fields = MetaFields()
     # A label at the end of a line takes its value from the next line ("来源：\n人民网").
     text = _DANGLING_LABEL_RE.sub(r"\1 ", text)
+    if find_dates(text.replace("\n", " ")) != [] and not any(find_dates(line) for line in text.split("\n")):
+        # A date printed in blocks over several lines ("21" over "2024年02月").
+        for found in find_dates(text.replace("\n", " "))[:1]:
+            fields.dates.append(("", found))
     for line in text.split("\n"):
+        if len(line) > _MAX_META_LINE or (len(line) > 40 and "。" in line):
+            continue  # prose (a disclaimer, a paragraph), not a meta line
         for label, value in split_labels(line):
             _read_pair(fields, label, value)
-        if "记者" in line or "通讯员" in line:
+        if leads and ("记者" in line or "通讯员" in line):
             for name in lead_authors([_cut_at_date(line).strip()]):
                 if name not in fields.authors:
                     fields.authors.append(name)
@@ -156,6 +166,12 @@ def lead_authors(lines: list[str]) -> list[str]:
     ['张三']
     """
     for line in lines[:3]:
+        match = P.DATELINE_NAMES_RE.match(line)
+        if match:
+            names = split_names(match.group("inner"))
+            tokens = [t for t in _NAME_SPLIT_RE.split(match.group("inner")) if t]
+            if names and len(names) == len(tokens):
+                return names
         match = P.LEAD_BYLINE_RE.match(line)
         if match:
             names = split_names(match.group("inner"))
@@ -167,6 +183,33 @@ def lead_authors(lines: list[str]) -> list[str]:
             if names:
                 return names
     return []
+
+
+def trailing_authors(lines: list[str]) -> list[str]:
+    """A labelled signature closing the article: ``…美好生活需要。(文/图 刘玺东 易赛楠)``.
+
+    >>> trailing_authors(["正文。(文/图 刘玺东 易赛楠)"])
+    ['刘玺东', '易赛楠']
+    """
+    for line in lines[-2:]:
+        match = P.TRAILING_BYLINE_RE.search(line)
+        if match:
+            return split_names(match.group("names"))
+    return []
+
+
+def read_count(text: str) -> int | None:
+    """The read count when printed (``阅读 539``); None when left to a script.
+
+    >>> read_count("阅读：") is None
+    True
+    """
+    for line in text.split("\n"):
+        if len(line) <= 80:
+            match = P.READ_COUNT_RE.search(normalize_text(line))
+            if match:
+                return int(match.group(1))
+    return None
 
 
 def is_byline_line(line: str) -> bool:

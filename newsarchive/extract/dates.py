@@ -27,6 +27,8 @@ _DATE_RE = re.compile(
 _SPLIT_YEAR_RE = re.compile(
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
+# "21 / 2024年02月": a day block printed over the year and month.
+_DAY_FIRST_RE = re.compile(r"(?<![\d.:-])(?P<d>[0-3]?\d)\s+(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>[01]?\d)\s*月?(?![\d日])")
 _CN_DATE_RE = re.compile(r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 
 _URL_DATE_PATTERNS = (
@@ -113,6 +115,12 @@ def find_dates(text: str) -> list[FoundDate]:
             iso = _from_match(match)
             if iso:
                 found.append(FoundDate(iso, "T" in iso, match.start(), match.end()))
+    if not found:
+        for match in _DAY_FIRST_RE.finditer(norm):
+            iso = _from_match(match)
+            if iso:
+                found.append(FoundDate(iso, False, match.start(), match.end()))
+                break
     if not found and _CN_DATE_RE.search(text):
         iso = parse_date(_CN_DATE_RE.search(text).group(0))  # type: ignore[union-attr]
         if iso:

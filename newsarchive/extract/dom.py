@@ -13,8 +13,7 @@ from newsarchive.extract.model import ExtractionError
 # Elements whose content is never article text.
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "select", "textarea", "button", "input", "audio", "video", "map")
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul caption html".split()
+    ["address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption", "html"]
 )
 CELL_TAGS = frozenset(("td", "th"))
 _SPACE_RE = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\ufeff]+")
@@ -47,7 +46,7 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
         raise ExtractionError(f"cannot parse HTML: {error}") from error
-    if root is None or root.find(".//body") is None and len(root) == 0:
+    if root is None or (root.find(".//body") is None and len(root) == 0):
         raise ExtractionError("cannot parse HTML: no document")
     return root
 
@@ -63,7 +62,7 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     style = el.get("style")
     if style and _HIDDEN_STYLE_RE.search(style):
         return True
-    return el.get("hidden") is not None or el.get("aria-hidden") == "true" and el.tag not in ("i", "span")
+    return el.get("hidden") is not None or (el.get("aria-hidden") == "true" and el.tag not in ("i", "span"))
 
 
 def drop_hidden(root: lxml.html.HtmlElement) -> int:
@@ -126,7 +125,13 @@ def text_of(el: lxml.html.HtmlElement) -> str:
     return squash(el.text_content())
 
 
-def text_between(root: lxml.html.HtmlElement, start: lxml.html.HtmlElement | None, end: lxml.html.HtmlElement | None, limit: int = 1500) -> str:
+def text_between(
+    root: lxml.html.HtmlElement,
+    start: lxml.html.HtmlElement | None,
+    end: lxml.html.HtmlElement | None,
+    limit: int = 1500,
+    inclusive: bool = False,
+) -> str:
     """Visible text after ``start`` (or from the top) up to ``end``, lines joined by newlines.
 
     This is where meta lines live: between the headline and the first paragraph.
@@ -140,6 +145,8 @@ def text_between(root: lxml.html.HtmlElement, start: lxml.html.HtmlElement | Non
         if event == "start":
             if node is end:
                 break
+            if inclusive and node is start:
+                active = True
             if active and node.text:
                 out.append(node.text)
                 size += len(node.text)

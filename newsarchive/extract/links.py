@@ -59,6 +59,8 @@ def breadcrumb(root: lxml.html.HtmlElement) -> list[str]:
         return []
     link_texts = [t for t in (squash(a.text_content()) for a in container.iter("a")) if t]
     text = P.BREADCRUMB_INTRO_RE.sub("", squash(container.text_content()))
+    if not _CRUMB_SEPARATOR_RE.search(text) and len(link_texts) >= 2:
+        text = " > ".join(link_texts)  # crumbs drawn by CSS, not by separators in the text
     parts: list[str] = []
     for part in _CRUMB_SPLIT_RE.split(text):
         part = P.BREADCRUMB_INTRO_RE.sub("", squash(part))
@@ -96,13 +98,22 @@ def _breadcrumb_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement 
         separators = len(_CRUMB_SEPARATOR_RE.findall(text))
         if separators and separators >= len(list(el.iter("a"))) - 1:
             score += 2
-        if score < 2 or _CRUMB_SEPARATOR_RE.search(text) is None and not P.BREADCRUMB_INTRO_RE.match(text):
+        if score < 2 or (_CRUMB_SEPARATOR_RE.search(text) is None and not P.BREADCRUMB_INTRO_RE.match(text)):
             continue
         if best is not None and is_inside(el, best[2]) and score >= best[0] - 1:
             best = (max(score, best[0]), best[1], el)
         elif best is None or score > best[0]:
             best = (score, order, el)
-    return best[2] if best else None
+    if best is None:
+        return None
+    container = best[2]
+    # "当前位置：<a>首页</a>" alone in its <li>: the crumbs are the parent's links.
+    for _ in range(2):
+        parent = container.getparent()
+        if len(list(container.iter("a"))) >= 2 or parent is None or len(squash(parent.text_content())) > 160:
+            break
+        container = parent
+    return container
 
 
 def is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
@@ -153,6 +164,8 @@ def images(body: lxml.html.HtmlElement, base: str | None) -> list[Image]:
         url = resolve(src, base)
         if not url or url in seen or _ICON_RE.search(url) or _ICON_RE.search(hints(img)):
             continue
+        if _in_ad(img, body):
+            continue
         width = img.get("width", "")
         if width.isdigit() and int(width) < 40:
             continue
@@ -164,6 +177,40 @@ def images(body: lxml.html.HtmlElement, base: str | None) -> list[Image]:
     return found
 
 
+def _in_ad(img: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -> bool:
+    node = img.getparent()
+    while node is not None and node is not stop:
+        if P.AD_HINT_RE.search(hints(node)):
+            return True
+        node = node.getparent()
+    return False
+
+
+_CAPTION_HINT_RE = re.compile(r"caption|desc|pic_?txt|pictext|img_?txt|imgtext|note|zhu|tushuo|explain", re.I)
+
+
+def _caption_block(img: lxml.html.HtmlElement) -> str | None:
+    """A caption printed as the image's own short paragraph or the one right after it."""
+    block = img.getparent()
+    while block is not None and block.tag not in ("p", "div", "td", "figure", "center"):
+        block = block.getparent()
+    if block is None:
+        return None
+    own = squash(block.text_content())
+    if 2 <= len(own) <= 150 and len(block.findall(".//img")) == 1:
+        return own
+    if own:
+        return None
+    following = block.getnext()
+    if following is None or following.find(".//img") is not None:
+        return None
+    text = squash(following.text_content())
+    style = (following.get("style") or "") + (following.get("align") or "")
+    if 2 <= len(text) <= 150 and (re.search(r"center", style, re.I) or _CAPTION_HINT_RE.search(hints(following))):
+        return text
+    return None
+
+
 def _caption(img: lxml.html.HtmlElement) -> str | None:
     alt = squash(img.get("alt") or img.get("title") or "")
     figure = img.getparent()
@@ -173,6 +220,9 @@ def _caption(img: lxml.html.HtmlElement) -> str | None:
         caption = figure.find(".//figcaption")
         if caption is not None and squash(caption.text_content()):
             return squash(caption.text_content())
+    block_caption = _caption_block(img)
+    if block_caption:
+        return block_caption
     if alt and not re.fullmatch(r"[\w\-. ]+\.(?:jpe?g|png|gif|bmp|webp)|image|图片|img", alt, re.I):
         return alt
     return alt or None

@@ -52,7 +52,7 @@ CONTENT_HINT_RE = re.compile(
 NEGATIVE_HINT_RE = re.compile(
     r"comment|footer|foot|header|head|nav|menu|sidebar|side|share|related|relate|xgxw|xgwz|recommend|tuijian|hot|rank|"
     r"copyright|banner|ad[-_]|advert|links?$|friend|weixin|qrcode|erweima|toolbar|tool|print|font|breadcrumb|crumb|position|"
-    r"page_?turn|pager|pagination|prev|next|sxy|sxp|tags?$|keyword|login|search|bottom|top_",
+    r"page_?turn|pager|pagination|prev|next|sxy|sxp|tags?$|keyword|login|search|bottom|top_|banquan|mianze|disclaimer|statement|shengming",
     re.I,
 )
 TITLE_HINT_RE = re.compile(r"title|biaoti|bt|headline|tit|h_?title|art_?tit|news_?tit", re.I)
@@ -99,3 +99,15 @@ SOURCE_STOP_RE = re.compile(r"\s{2,}|\u3000|[|｜丨]|\s(?=\d{4}[-/年])|\d{4}[-
 OUTLET_BEFORE_ROLE_RE = re.compile(
     r"[\u4e00-\u9fff]{1,12}?(?:日报|晚报|早报|商报|时报|报社|报|网|社|台|电视台|广播电视台|融媒体中心|中心|客户端|杂志)(?=\s*(?:全媒体|融媒体|首席|特约|见习|实习)?\s*(?:记者|通讯员|摄影|摄像))"
 )
+
+# A signature closing the last paragraph: "(文/图 刘玺东 易赛楠)", "（记者 张三）".
+TRAILING_BYLINE_RE = re.compile(
+    r"[（(]\s*(?:文\s*/\s*图|图\s*/\s*文|文图|文|图|记者|作者|通讯员|摄影|撰稿)\s*[:：/]?\s*(?P<names>[^（）()]{2,30})[）)]\s*$"
+)
+# A dateline lead without the word 记者: "新华社北京5月19日电（刘艺、杨吉）".
+DATELINE_NAMES_RE = re.compile(r"^.{0,30}?\d{1,2}日\s*(?:电|讯)\s*[（(](?P<inner>[^（）()]{2,30})[）)]")
+# A dateline that opens a news story; lines above it are a headline block.
+DATELINE_RE = re.compile(r"^.{0,30}?(?:\d{1,2}日\s*(?:电|讯)|本报讯|本报[\u4e00-\u9fff]{1,6}电|本台讯|本网讯)")
+# A read count printed as text: "阅读 539", "浏览次数：56".
+READ_COUNT_RE = re.compile(r"(?:阅读|浏览|点击|访问)(?:次数|量|数)?\s*[:：]?\s*(\d{1,9})(?!\d|\s*[-/年月])")
+AD_HINT_RE = re.compile(r"(?:^|[\s_-])(?:ad|ads|advert|adv|guanggao|gg)(?:$|[\s_-])", re.I)

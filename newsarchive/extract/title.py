@@ -9,11 +9,13 @@ from dataclasses import dataclass
 import lxml.html
 
 from newsarchive.extract import patterns as P
-from newsarchive.extract.dom import hints, squash
+from newsarchive.extract.dom import hints, iter_lines, squash
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|--|-\s|\s-|—{1,2}|－|::|·\s)\s*")
-_HEADINGS = ("h1", "h2", "h3", "h4")
-_TAG_WEIGHT = {"h1": 3.0, "h2": 2.0, "h3": 1.2, "h4": 1.0}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TAG_WEIGHT = {"h1": 3.0, "h2": 2.0, "h3": 1.2, "h4": 1.0, "h5": 0.8, "h6": 0.6}
+# How many elements before the first paragraph a headline is usually printed.
+_NEAR_BODY = 80
 _MAX_TITLE = 160
 
 
@@ -28,17 +30,21 @@ def _norm(text: str) -> str:
 
 
 def heading_text(el: lxml.html.HtmlElement) -> str:
-    """Text of a heading; a headline broken over lines by ``<br>`` is joined."""
-    parts: list[str] = []
-    for piece in el.itertext():
-        parts.append(piece)
-    text = squash(" ".join(p.strip() for p in parts if p.strip()))
-    # CJK on both sides of a space that came from a line break: no space in print.
-    return re.sub(r"(?<=[\u4e00-\u9fff“”，。：；！？（）])\s(?=[\u4e00-\u9fff“”（）])", "", text) if _has_br(el) else text
+    """Text of a heading; a headline broken over lines by ``<br>`` is joined, and a meta
+    line some templates print inside the heading (after a ``<br>``) is left out."""
+    if el.find(".//br") is None:
+        return squash(el.text_content())
+    lines = [line for line, _ in iter_lines(el)]
+    kept: list[str] = []
+    for line in lines:
+        if kept and (P.LABEL_RE.search(line) or re.search(r"(?:19|20)\d{2}\s*[-/年.]", line)):
+            break
+        kept.append(line)
+    joined = " ".join(kept)
+    # CJK on both sides of a line break: no space in print.
+    return re.sub(r"(?<=[\u4e00-\u9fff“”，。：；！？（）])\s(?=[\u4e00-\u9fff“”（）])", "", joined)
 
 
-def _has_br(el: lxml.html.HtmlElement) -> bool:
-    return el.find(".//br") is not None
 
 
 def title_tag_parts(root: lxml.html.HtmlElement) -> list[str]:
@@ -47,7 +53,15 @@ def title_tag_parts(root: lxml.html.HtmlElement) -> list[str]:
     text = squash(node.text_content()) if node is not None else ""
     if not text:
         return []
-    return [p for p in _TITLE_SPLIT_RE.split(text) if p]
+    parts = [p for p in _TITLE_SPLIT_RE.split(text) if p]
+    # "标题-中国科普网": a bare hyphen before a short site name.
+    head, _, tail = parts[0].rpartition("-")
+    if head and 2 <= len(tail) <= 16 and _SITE_NAME_RE.search(tail):
+        parts[0:1] = [head, tail]
+    return parts
+
+
+_SITE_NAME_RE = re.compile(r"(?:网|站|门户|政府|中心|日报|晚报|报|电视台|频道|官网|平台|在线)$")
 
 
 def _similarity(candidate: str, reference: str) -> float:
@@ -63,37 +77,56 @@ def _similarity(candidate: str, reference: str) -> float:
     return common / max(len(set(a)), 1) * 0.6
 
 
-def find_title(root: lxml.html.HtmlElement, meta: dict[str, str]) -> TitleGuess | None:
-    """Score visible headline candidates against ``<title>`` and title meta tags."""
-    title_tag = " ".join(title_tag_parts(root))
+def find_title(
+    root: lxml.html.HtmlElement,
+    meta: dict[str, str],
+    body_start: lxml.html.HtmlElement | None = None,
+) -> TitleGuess | None:
+    """Score visible headline candidates against ``<title>`` and title meta tags, and by
+    how close before the article's first paragraph they stand."""
+    order_of = {el: i for i, el in enumerate(root.iter())} if body_start is not None else {}
+    start_at = order_of.get(body_start, -1)
+    parts = title_tag_parts(root)
+    title_tag = " ".join(parts)
     meta_title = meta.get("articletitle") or meta.get("og:title") or meta.get("title") or meta.get("twitter:title") or ""
-    references = [r for r in (meta_title, title_tag) if r]
+    references = [r for r in (meta_title, *parts) if r and len(r) >= 4]
+    site_names = {_norm(p) for p in parts[1:]} if len(parts) > 1 else set()
     best: tuple[float, TitleGuess] | None = None
-    seen: set[int] = set()
+    seen: set[lxml.html.HtmlElement] = set()  # elements, not ids: lxml reuses proxy ids
     for order, el in enumerate(_candidates(root)):
-        if id(el) in seen:
+        if el in seen:
             continue
-        seen.add(id(el))
+        seen.add(el)
         text = heading_text(el)
-        if not (2 <= len(text) <= _MAX_TITLE) or el.find(".//" + "p") is not None and len(text) > 80:
+        if not (2 <= len(text) <= _MAX_TITLE) or (el.find(".//" + "p") is not None and len(text) > 80):
             continue
         score = _TAG_WEIGHT.get(el.tag, 0.0)
         if P.TITLE_HINT_RE.search(hints(el)) and not P.SUBTITLE_HINT_RE.search(hints(el)):
             score += 1.5
+        elif el.getparent() is not None and P.TITLE_HINT_RE.search(hints(el.getparent())):
+            score += 1.0
         if P.SUBTITLE_HINT_RE.search(hints(el)):
             score -= 1.5
         if P.NEGATIVE_HINT_RE.search(hints(el)) or _inside_negative(el):
             score -= 2.5
         if references:
             score += 5 * max(_similarity(text, r) for r in references)
-        if el.tag == "a" or el.find("a") is not None and len(el.findall(".//a")) > 1:
+        if site_names and any(name and name in _norm(text) and name != _norm(text) for name in site_names):
+            score -= 3
+        if el.tag == "a" or (el.find("a") is not None and len(el.findall(".//a")) > 1):
             score -= 1.5
         if P.LABEL_RE.search(text) or len(text) < 5:
             score -= 2
         score -= order * 0.002
+        if start_at >= 0:
+            distance = start_at - order_of.get(el, start_at)
+            if 0 < distance <= _NEAR_BODY:
+                score += 2.0 * (1 - distance / _NEAR_BODY)
+            elif distance < -5:
+                score -= 1.0
         if best is None or score > best[0]:
             best = (score, TitleGuess(text, el))
-    if best and best[0] >= 3.5:
+    if best and best[0] >= 3.2:
         return best[1]
     fallback = meta_title or (max(title_tag_parts(root), key=len) if title_tag else "")
     return TitleGuess(squash(fallback), None) if fallback else None
@@ -108,6 +141,10 @@ def _candidates(root: lxml.html.HtmlElement):
         h = hints(el)
         if h.strip() and P.TITLE_HINT_RE.search(h) and len(el) <= 6:
             yield el
+            # A title box holding the headline and the meta line: its first children.
+            for child in el[:2]:
+                if isinstance(child.tag, str) and child.tag in ("div", "p", "span", "strong", "b", "font", "a"):
+                    yield child
 
 
 def _inside_negative(el: lxml.html.HtmlElement) -> bool:
@@ -135,7 +172,7 @@ def find_subtitle(title: TitleGuess | None) -> str | None:
         text = heading_text(sibling)
         if not (4 <= len(text) <= 80) or P.LABEL_RE.search(text):
             continue
-        if P.SUBTITLE_HINT_RE.search(hints(sibling)) or sibling.tag in _HEADINGS and sibling.tag != el.tag:
-            if _norm(text) != _norm(title.text) and not re.search(r"\d{4}[-年/]", text):
-                return text
+        marked = P.SUBTITLE_HINT_RE.search(hints(sibling)) or (sibling.tag in _HEADINGS and sibling.tag != el.tag)
+        if marked and _norm(text) != _norm(title.text) and not re.search(r"\d{4}[-年/]", text):
+            return text
     return None

@@ -1,0 +1,557 @@
+"""Section (栏目) pages: telling them from articles, and reading their article links and pages.
+
+A list page is recognised by its structure, never by its host: many sibling items (``li``,
+``tr``, ``dd``...) each holding one link with a title of similar length, often a date beside
+it and a pager below, and no long run of prose. An article page is the reverse: a long body
+of paragraphs, a meta line (来源 / 发布时间) and 上一篇 / 下一篇 links. Both kinds carry
+navigation, link blocks and "related news" lists, so the signals are weighed, not ruled.
+
+The main list is the largest group of repeated items outside the navigation, footer and
+sidebars; Hanweb / 大汉 JCMS pages ship it inside ``<script type="text/xml"><datastore>``
+(unwrapped before parsing), and a dataproxy answer is read the same way. The further pages
+are found by :mod:`newsarchive.extract.pagination`.
+
+A page is parsed once: ``page_kind`` and ``extract_listing`` on the same input share the parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import lxml.html
+from cssselect import HTMLTranslator
+from lxml import etree
+
+from newsarchive.extract.decode import decode_html
+from newsarchive.extract.model import ExtractionError, Listing, ListItem
+from newsarchive.extract.pagination import (
+    Datastore,
+    Paging,
+    datastore_paging,
+    finish,
+    link_paging,
+    read_datastore,
+    resolve,
+    response_page_paging,
+    script_paging,
+    selector_paging,
+    squash,
+)
+
+__all__ = ["extract_listing", "page_kind"]
+
+# --- structure tables -------------------------------------------------------------------------
+# class/id words (split on - _ and spaces) of blocks that hold navigation, not the main list.
+NEGATIVE_TOKEN_RE = re.compile(
+    r"^(?:nav|menu|header|footer|foot|bottom|copyright|friend|links|yqlj|sidebar|side|aside|hot|rank|"
+    r"ranking|paihang|phb|crumb|breadcrumb|position|location|dqwz|tuijian|recommend|related|xgxw|"
+    r"xgwz|share|banner|toolbar|topbar|login|marquee|scroll|slide|focus)\w*$|^\w*(?:nav|menu|footer|links|sidebar|crumb)$",
+    re.I,
+)
+NEGATIVE_TAGS = frozenset(("nav", "header", "footer", "aside", "marquee", "select"))
+# Inline elements: their text belongs to the block around them (paragraph counting).
+INLINE_TAGS = frozenset(
+    ("span", "font", "strong", "b", "em", "i", "u", "small", "big", "sub", "sup", "label", "code", "abbr", "cite", "q", "s", "strike", "del", "ins", "mark", "tt", "var", "time", "wbr", "br", "img")
+)
+SKIP_TAGS = frozenset(("html", "head", "title", "meta", "link", "base", "option", "select", "textarea", "button"))
+# How far above a link the repeated item may sit (li > div > h2 > a is 3).
+MAX_ITEM_DEPTH = 5
+# Groups scored in full (dates read) after the rough ranking.
+TOP_GROUPS = 6
+# Article-like URLs carry an id or a date: five digits or more in the path or query.
+ARTICLE_URL_HINT_RE = re.compile(r"\d{5,}|\d{4}[-/_]\d{1,2}[-/_]\d{1,2}|/\d{4}/\d{1,2}/")
+# Text that marks an article page: meta line labels followed by a colon, and neighbour links.
+META_LABEL_RES = (
+    re.compile(r"(?:信息来源|文章来源|新闻来源|来源|稿源|出处)\s*[:：]"),
+    re.compile(r"(?:发布时间|发布日期|发稿时间|发表时间|时间|日期)\s*[:：]\s*\d"),
+    re.compile(r"(?:作者|记者|责任编辑|编辑|责编|通讯员|审核|校对)\s*[:：]"),
+    re.compile(r"(?:浏览次数|阅读次数|点击次数|点击数|浏览量|阅读量|访问量|阅读|浏览|字号)\s*[:：]"),
+)
+NEIGHBOUR_RE = re.compile(r"上一(?:篇|条|则)|下一(?:篇|条|则)")
+# Weights of the page-kind decision (see page_kind).
+BODY_UNIT = 250  # letters of prose worth one point
+LIST_UNIT = 8  # list items worth one point
+MIN_SCORE = 1.0  # below this on both sides the page is "other"
+
+# --- dates ------------------------------------------------------------------------------------
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+FULL_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+SHORT_DATE_RE = re.compile(r"(?<![\d/.\-:])(\d{1,2})\s*(?:[-/]|月)\s*(\d{1,2})日?(?![\d/.\-:])")
+URL_DATE_RES = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
+    re.compile(r"/((?:19|20)\d{2})-?(0[1-9]|1[0-2])/"),
+)
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
+_TOKEN_SPLIT_RE = re.compile(r"[\s_\-]+")
+_TRUNCATED_RE = re.compile(r"(?:\.{2,}|…+|。。+)$")
+# A jpage datastore, with the <script type="text/xml"> that usually wraps it.
+_DATASTORE_BLOCK_RE = re.compile(r"(?:<script\b[^>]*>\s*)?(?P<store><datastore\b.*?</datastore>)(?:\s*</script>)?", re.I | re.S)
+_XPATH_START = ("/", "(", "./")
+RECORDS_CLASS = "jpage-records"
+
+
+# --- the parsed page --------------------------------------------------------------------------
+@dataclass
+class _Page:
+    """One parse of a page, with what both page_kind and extract_listing read from it."""
+
+    root: lxml.html.HtmlElement
+    url: str | None
+    base: str | None
+    scripts: str
+    store: Datastore | None
+    text: str  # the decoded source, for script and datastore patterns
+    records: list[lxml.html.HtmlElement] = field(default_factory=list)
+
+
+def _load_page(html: bytes | str, url: str | None) -> _Page | None:
+    """Decode and parse, or None for an empty page (an undecodable one raises)."""
+    if not html or (isinstance(html, str) and not html.strip()):
+        return None
+    return _parse(html, url)
+
+
+@lru_cache(maxsize=8)
+def _parse(html: bytes | str, url: str | None) -> _Page | None:
+    text = decode_html(html)
+    store = read_datastore(text)
+    markup = _unwrap_datastores(text, store)
+    markup = _CONTROL_RE.sub("", _XML_DECL_RE.sub("", markup, count=1))
+    if not markup.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+    scripts = "\n".join(s.text for s in root.iter("script") if s.text)
+    etree.strip_elements(root, "script", "style", "template", etree.Comment, with_tail=False)
+    base = _base_url(root, url)
+    records = root.xpath(f"//*[@class='{RECORDS_CLASS}']")
+    return _Page(root, url, base, scripts, store, text, records)
+
+
+def _unwrap_datastores(text: str, store: Datastore | None) -> str:
+    """Replace each jpage ``<datastore>`` with its records as markup, so one parse reads them."""
+    if store is None:
+        return text
+    if store.is_response:
+        return f"<html><body>{_records_block(store.records)}</body></html>"
+
+    def unwrap(match: re.Match[str]) -> str:
+        inner = read_datastore(match.group("store"))
+        return _records_block(inner.records if inner else [])
+
+    return _DATASTORE_BLOCK_RE.sub(unwrap, text)
+
+
+def _records_block(records: list[str]) -> str:
+    html = "".join(records)
+    tag = "table" if re.match(r"\s*<(?:tr|tbody)\b", html, re.I) else "div"
+    return f'<{tag} class="{RECORDS_CLASS}">{html}</{tag}>'
+
+
+def _base_url(root: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """The page's ``<base href>`` (resolved against its URL), else the URL itself."""
+    for el in root.iter("base"):
+        href = resolve(el.get("href"), url)
+        if href:
+            return href
+    return url
+
+
+# --- links and repeated items -----------------------------------------------------------------
+@dataclass
+class _Link:
+    el: lxml.html.HtmlElement
+    url: str
+    title: str
+
+
+@dataclass
+class _Group:
+    """Sibling items of one shape under one container (or a run of same-shaped containers)."""
+
+    container: lxml.html.HtmlElement
+    items: dict[lxml.html.HtmlElement, tuple[lxml.html.HtmlElement, list[_Link]]] = field(default_factory=dict)
+    rough: float = 0.0
+    score: float = 0.0
+    quality: float = 0.0
+    date_share: float = 0.0
+
+
+def _anchor_title(a: lxml.html.HtmlElement) -> str:
+    """A link's title: its text, or its ``title`` attribute when the text is cut short or empty."""
+    text = squash(a.text_content())
+    attr = squash(a.get("title"))
+    if attr and (not text or _TRUNCATED_RE.search(text) or (len(attr) > len(text) and attr.startswith(text))):
+        return attr
+    if text:
+        return text
+    img = a.find(".//img")
+    return squash(img.get("alt")) if img is not None else ""
+
+
+def _links(scope: Iterable[lxml.html.HtmlElement], base: str | None, pattern: re.Pattern[str] | None) -> list[_Link]:
+    """Every link with a title and a fetchable URL (matching the article pattern, if one is pinned)."""
+    found = []
+    for top in scope:
+        for a in top.iter("a"):
+            url = resolve(a.get("href"), base)
+            if url is None or (pattern is not None and not pattern.search(url)):
+                continue
+            title = _anchor_title(a)
+            if title:
+                found.append(_Link(a, url, title))
+    return found
+
+
+def _signature(el: lxml.html.HtmlElement) -> str:
+    return f"{el.tag}.{' '.join(sorted((el.get('class') or '').split()))}"
+
+
+def _groups(links: list[_Link]) -> list[_Group]:
+    """Group links by the repeated item that holds them, at every depth up to MAX_ITEM_DEPTH.
+
+    Items are keyed by (the container's parent, the container's shape, the item's tag), so a
+    list the template splits into several ``ul`` blocks still counts as one list.
+    """
+    groups: dict[tuple[lxml.html.HtmlElement, str, str], _Group] = {}
+    for link in links:
+        el = link.el
+        for _ in range(MAX_ITEM_DEPTH):
+            parent = el.getparent()
+            if parent is None or parent.tag in ("html", "head"):
+                break
+            grand = parent.getparent()
+            key = (grand if grand is not None else parent, _signature(parent), el.tag)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(parent)
+            entry = group.items.get(el)
+            if entry is None:
+                group.items[el] = (el, [link])
+            elif entry[1][-1] is not link:
+                entry[1].append(link)
+            if parent.tag == "body":
+                break
+            el = parent
+    return [g for g in groups.values() if len(g.items) >= 2]
+
+
+def _main_link(links: list[_Link]) -> _Link:
+    """The item's article link: the one with the longest title (not its category tag)."""
+    return max(links, key=lambda link: len(link.title))
+
+
+class _Hints:
+    """Whether an element sits in navigation, a footer or a sidebar (memoised per element)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[lxml.html.HtmlElement, bool] = {}
+
+    def negative(self, el: lxml.html.HtmlElement | None) -> bool:
+        if el is None or el.tag in ("body", "html"):
+            return False
+        if el not in self._memo:
+            self._memo[el] = self._own(el) or self.negative(el.getparent())
+        return self._memo[el]
+
+    @staticmethod
+    def _own(el: lxml.html.HtmlElement) -> bool:
+        if el.tag in NEGATIVE_TAGS:
+            return True
+        words = f"{el.get('class') or ''} {el.get('id') or ''}"
+        return any(NEGATIVE_TOKEN_RE.match(token) for token in _TOKEN_SPLIT_RE.split(words) if token)
+
+
+def _rough_score(group: _Group, hints: _Hints) -> float:
+    """Many items, titles of article length, article-like URLs, few links each, outside the chrome."""
+    entries = list(group.items.values())
+    n = len(entries)
+    mains = [_main_link(links) for _, links in entries]
+    lengths = sorted(len(m.title) for m in mains)
+    group.quality = min(lengths[n // 2], 20) / 20
+    per_item = sum(len({link.url for link in links}) for _, links in entries) / n
+    article_like = sum(1 for m in mains if ARTICLE_URL_HINT_RE.search(m.url)) / n
+    penalty = 0.2 if hints.negative(group.container) else 1.0
+    group.rough = n * group.quality * (0.6 + 0.4 * article_like) * penalty / max(1.0, per_item / 3)
+    return group.rough
+
+
+def _best_group(links: list[_Link]) -> _Group | None:
+    """The main list: the best-scoring group once the dates beside its items are counted."""
+    hints = _Hints()
+    ranked = sorted(_groups(links), key=lambda g: _rough_score(g, hints), reverse=True)[:TOP_GROUPS]
+    best = None
+    for group in ranked:
+        dated = sum(1 for el, links_ in group.items.values() if _item_date(el, _main_link(links_))[0] is not None)
+        group.date_share = dated / len(group.items)
+        group.score = group.rough * (1 + 0.5 * group.date_share)
+        if best is None or group.score > best.score:
+            best = group
+    return best
+
+
+# --- dates ------------------------------------------------------------------------------------
+_RawDate = tuple[int | None, int, int]  # (year or None, month, day)
+
+
+def _find_date(text: str) -> tuple[_RawDate, str] | None:
+    """The first date in a text, full (2024-04-18, 2024年4月18日) or short ([04-18], 4月18日)."""
+    text = text.translate(_FULLWIDTH)
+    match = FULL_DATE_RE.search(text)
+    if match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3))):
+        return (int(match.group(1)), int(match.group(2)), int(match.group(3))), match.group(0)
+    match = SHORT_DATE_RE.search(text)
+    if match and _valid(2000, int(match.group(1)), int(match.group(2))):
+        return (None, int(match.group(1)), int(match.group(2))), match.group(0)
+    return None
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _item_date(item: lxml.html.HtmlElement, main: _Link) -> tuple[_RawDate | None, str | None]:
+    """The date shown beside an item's link, and the date text if it sat inside the link."""
+    link_text = main.el.text_content()
+    if item is main.el:
+        sibling = item.getnext()
+        outside = (item.tail or "") + (f" {sibling.text_content()}" if sibling is not None and sibling.tag != "a" else "")
+    else:
+        outside = item.text_content().replace(link_text, " ", 1)
+    found = _find_date(outside)
+    if found:
+        return found[0], None
+    found = _find_date(link_text)
+    return (found[0], found[1]) if found else (None, None)
+
+
+def _year_from_url(url: str, month: int, day: int) -> int | None:
+    """The year of a short date, when the article URL carries the same month (t20240418_...)."""
+    for pattern in URL_DATE_RES:
+        for match in pattern.finditer(url):
+            if int(match.group(2)) == month:
+                return int(match.group(1))
+    return None
+
+
+def _complete_years(raw: list[_RawDate | None], urls: list[str]) -> list[str | None]:
+    """ISO dates; a short date takes its year from its URL, else from dated neighbours that agree."""
+    years: list[int | None] = []
+    for value, url in zip(raw, urls, strict=True):
+        if value is None:
+            years.append(None)
+        else:
+            years.append(value[0] if value[0] is not None else _year_from_url(url, value[1], value[2]))
+    for i, value in enumerate(raw):
+        if value is not None and years[i] is None:
+            years[i] = _year_between(raw, years, i)
+    return [
+        f"{y:04d}-{v[1]:02d}-{v[2]:02d}" if v is not None and y is not None and _valid(y, v[1], v[2]) else None
+        for v, y in zip(raw, years, strict=True)
+    ]
+
+
+def _year_between(raw: list[_RawDate | None], years: list[int | None], i: int) -> int | None:
+    """The year of the nearest dated items before and after, if both agree and bracket the date."""
+    before = next(((years[j], raw[j]) for j in range(i - 1, -1, -1) if years[j] is not None and raw[j]), None)
+    after = next(((years[j], raw[j]) for j in range(i + 1, len(raw)) if years[j] is not None and raw[j]), None)
+    if before is None or after is None or before[0] != after[0]:
+        return None
+    here = raw[i][1:] if raw[i] else None
+    low, high = sorted((before[1][1:], after[1][1:]))  # type: ignore[index]
+    return before[0] if here is not None and low <= here <= high else None
+
+
+# --- items ------------------------------------------------------------------------------------
+def _items_of(entries: Iterable[tuple[lxml.html.HtmlElement, list[_Link]]]) -> list[ListItem]:
+    """One ListItem per repeated item: its main link, its title, the date beside it."""
+    picked: list[tuple[_Link, str, _RawDate | None]] = []
+    seen: set[str] = set()
+    for el, links in entries:
+        main = _main_link(links)
+        if main.url in seen:
+            continue
+        seen.add(main.url)
+        raw, inside = _item_date(el, main)
+        title = main.title
+        if inside and inside in title and title.replace(inside, "").strip():
+            title = squash(title.replace(inside, " ").strip(" -–—|()（）[]【】"))
+        picked.append((main, title, raw))
+    dates = _complete_years([raw for _, _, raw in picked], [m.url for m, _, _ in picked])
+    return [ListItem(m.url, title or None, iso) for (m, title, _), iso in zip(picked, dates, strict=True)]
+
+
+def _select(root: lxml.html.HtmlElement, selector: str) -> list[object]:
+    """Elements (or strings) a CSS or XPath selector names; XPath when it starts like one."""
+    expression = selector if selector.lstrip().startswith(_XPATH_START) else HTMLTranslator().css_to_xpath(selector)
+    try:
+        result = root.xpath(expression)
+    except etree.XPathError as error:
+        raise ValueError(f"bad selector {selector!r}: {error}") from error
+    return result if isinstance(result, list) else [result]
+
+
+def _selected_entries(page: _Page, selector: str, pattern: re.Pattern[str] | None) -> list[tuple[lxml.html.HtmlElement, list[_Link]]]:
+    """Items named by a pinned selector; each keeps the links inside it (or is one)."""
+    entries = []
+    for el in _select(page.root, selector):
+        if isinstance(el, lxml.html.HtmlElement):
+            links = _links([el], page.base, pattern)
+            if links:
+                entries.append((el, links))
+    return entries
+
+
+def _auto_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group | None, list[tuple[lxml.html.HtmlElement, list[_Link]]]]:
+    """The main list's items, looked for in jpage records first when the page has them."""
+    scopes: list[list[lxml.html.HtmlElement]] = [page.records, [page.root]] if page.records else [[page.root]]
+    for scope in scopes:
+        links = _links(scope, page.base, pattern)
+        group = _best_group(links)
+        if group is not None:
+            return group, list(group.items.values())
+        if scope is page.records and links:
+            return None, [(link.el, [link]) for link in links]
+    return None, []
+
+
+# --- pagination -------------------------------------------------------------------------------
+def _paging(page: _Page, next_selector: str | None) -> Paging:
+    """Every way the page announces further pages, the first next page found winning."""
+    paging = Paging()
+    if next_selector:
+        urls = []
+        for value in _select(page.root, next_selector):
+            urls.append(value.get("href") if isinstance(value, lxml.html.HtmlElement) else str(value))
+        paging.add(selector_paging([u for u in urls if u], page.base, page.url))
+    if page.store is not None and page.store.is_response:
+        paging.add(datastore_paging(page.store, page.scripts, None, page.base, page.url))
+        paging.add(response_page_paging(page.text, page.url))
+        return paging
+    paging.add(link_paging(page.root, page.base, page.url))
+    paging.add(script_paging(page.scripts, page.base, page.url))
+    if page.store is not None:
+        host = page.records[0].getparent() if page.records else None
+        host_id = host.get("id") if host is not None else None
+        paging.add(datastore_paging(page.store, page.scripts, host_id, page.base, page.url))
+    return paging
+
+
+# --- page kind --------------------------------------------------------------------------------
+def _letters(text: str) -> int:
+    """Letters only (CJK included): dates, numbers and punctuation are not prose."""
+    return len(_NOT_LETTER_RE.sub("", text))
+
+
+def _body_length(root: lxml.html.HtmlElement) -> float:
+    """The prose of the densest block: letters outside links, credited to the paragraph's parent.
+
+    A block's text includes its inline children (span, font...), so ``<p><span>text</span></p>``
+    counts as one paragraph; a grandparent gets half, for bodies that wrap each paragraph.
+    """
+    in_link = {d for a in root.iter("a") for d in a.iter()}
+    hints = _Hints()
+    own: dict[lxml.html.HtmlElement, int] = {}
+    for el in root.iter():
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS or el in in_link:
+            continue
+        count = _letters(el.text or "") + sum(_letters(child.tail or "") for child in el)
+        if not count:
+            continue
+        block = el
+        while block.tag in INLINE_TAGS and block.getparent() is not None:
+            block = block.getparent()
+        own[block] = own.get(block, 0) + count
+    scores: dict[lxml.html.HtmlElement, float] = {}
+    for block, count in own.items():
+        if count < 8 or hints.negative(block):
+            continue
+        parent = block.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + count
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + count / 2
+    return max(scores.values(), default=0.0)
+
+
+def _kind(page: _Page) -> str:
+    """Weigh list evidence against article evidence; "other" when neither is substantial.
+
+    list:    repeated items (one point per LIST_UNIT, at most 3, scaled by title length),
+             dates beside them (up to 0.8) and a pager (0.8);
+    article: prose (one point per BODY_UNIT letters, at most 3), meta-line labels (0.4 each,
+             at most 2) and 上一篇/下一篇 links (0.8).
+    A home page of many link blocks usually comes out "list", which is what a crawler wants.
+    """
+    if page.store is not None and (page.store.is_response or page.records):
+        return "list"
+    group, _ = _auto_entries(page, None)
+    list_score = 0.0
+    if group is not None:
+        list_score = min(len(group.items) / LIST_UNIT, 3.0) * group.quality + 0.8 * group.date_share
+    next_page, pages = finish(_paging(page, None), page.url)
+    if next_page is not None or pages:
+        list_score += 0.8
+    text = page.root.text_content()
+    article_score = min(_body_length(page.root) / BODY_UNIT, 3.0)
+    article_score += 0.4 * min(sum(1 for r in META_LABEL_RES if r.search(text)), 2)
+    article_score += 0.8 if NEIGHBOUR_RE.search(text) else 0.0
+    if max(list_score, article_score) < MIN_SCORE:
+        return "other"
+    return "article" if article_score >= list_score else "list"
+
+
+# --- public API -------------------------------------------------------------------------------
+def page_kind(html: bytes | str, url: str | None = None) -> str:
+    """``"list"``, ``"article"`` or ``"other"``, judged from the page's structure alone.
+
+    Empty, near-empty and undecodable pages are "other".
+    """
+    try:
+        page = _load_page(html, url)
+    except ExtractionError:
+        return "other"
+    return "other" if page is None else _kind(page)
+
+
+def extract_listing(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    item_selector: str | None = None,
+    next_selector: str | None = None,
+    article_url_pattern: str | None = None,
+) -> Listing:
+    """The article links of a list page's main list, in page order, and its further pages.
+
+    ``item_selector`` (CSS, or XPath when it starts with ``/``, ``./`` or ``(``) pins the
+    repeated items; ``next_selector`` pins the next-page link (an element with ``href`` or an
+    attribute value); ``article_url_pattern`` (a regex searched in the absolute URL) keeps only
+    links that are articles. Raises ExtractionError for bytes no charset reads.
+    """
+    page = _load_page(html, url)
+    if page is None:
+        return Listing(url=url)
+    pattern = re.compile(article_url_pattern) if article_url_pattern else None
+    if item_selector:
+        entries = _selected_entries(page, item_selector, pattern)
+    else:
+        entries = _auto_entries(page, pattern)[1]
+    next_page, pages = finish(_paging(page, next_selector), url)
+    return Listing(url=url, items=_items_of(entries), next_page=next_page, pages=pages)
