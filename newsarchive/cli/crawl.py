@@ -1,7 +1,151 @@
-"""Commands: crawl."""
+"""Commands: ``newsarchive crawl`` and ``newsarchive portals``."""
 
 from __future__ import annotations
 
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
 import click
 
-commands: list[click.Command] = []
+from newsarchive import exitcodes
+
+DB_OPTION = click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("data/archive.db"), show_default=True, help="The archive file."
+)
+
+
+def resolve_targets(targets: tuple[str, ...], sections: str | None):
+    """Portal names from spiders/ and bare URLs (one zero-configuration portal)."""
+    from newsarchive.portals import PortalError, load_portals, zero_config_portal
+
+    urls = [t for t in targets if re.match(r"^https?://", t, re.I)]
+    names = [t for t in targets if t not in urls]
+    portals = []
+    if names:
+        catalogue = load_portals()
+        for name in names:
+            if name not in catalogue:
+                raise PortalError("command line", name, f"no portal named {name!r} (known: {', '.join(sorted(catalogue)) or 'none'}); give a URL for a zero-configuration crawl")
+            portals.append(catalogue[name])
+    if urls:
+        portals.append(zero_config_portal(urls))
+    wanted = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
+    return [p.select_sections(wanted) for p in portals] if wanted else portals
+
+
+def _since(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
+
+
+@click.command("crawl")
+@click.argument("targets", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--since", help="Stop paging a section once its list is older than this date (YYYY-MM-DD).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=0, help="List pages per section (0: no limit).")
+@click.option("--sections", help="Only these sections of a portal, by name, comma-separated.")
+@click.option("--full", is_flag=True, help="Crawl everything again, not only what is new.")
+@click.option("--resume", is_flag=True, help="Resume an interrupted crawl where it stopped.")
+@click.option("--recheck", type=click.IntRange(min=0), default=0, help="Re-fetch the newest N archived articles to catch edits.")
+@click.option("--download-attachments", is_flag=True, help="Store linked files (pdf, doc, xls …) in the archive too.")
+@click.option("--redis", "redis_url", metavar="URL", help="Share the queue with other workers (redis://HOST:6379/0).")
+@click.option("--contact", help="A URL or e-mail address for the User-Agent, so site owners can reach you.")
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, as with scrapy -s.")
+@click.option("--quiet", is_flag=True, help="No progress line and no log, only the end-of-run table.")
+def crawl_command(
+    targets: tuple[str, ...],
+    db: Path,
+    since: str | None,
+    max_pages: int,
+    sections: str | None,
+    full: bool,
+    resume: bool,
+    recheck: int,
+    download_attachments: bool,
+    redis_url: str | None,
+    contact: str | None,
+    overrides: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Crawl portals (names from spiders/) or section/article URLs into the archive.
+
+    \b
+    Exit status: 0 ok, 1 finished with errors, 2 usage error, 3 blocked or locked.
+    """
+    from newsarchive.crawl.runner import CrawlOptions
+    from newsarchive.portals import PortalError
+
+    try:
+        portals = resolve_targets(targets, sections)
+    except PortalError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(exitcodes.USAGE)
+    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING"}
+    for pair in overrides:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        settings[name] = value
+    if contact:
+        settings["NEWSARCHIVE_CONTACT"] = contact
+    options = CrawlOptions(
+        db=db,
+        since=_since(since),
+        max_pages=max_pages,
+        full=full,
+        resume=resume,
+        recheck=recheck,
+        download_attachments=download_attachments,
+        progress=not quiet,
+        redis_url=redis_url,
+        settings=settings,
+    )
+    sys.exit(run_and_report(portals, options, "crawl"))
+
+
+def run_and_report(portals, options, command: str) -> int:
+    """Run a crawl, print the table and where the archive is; return the exit status."""
+    from newsarchive.crawl.runner import run_crawl
+    from newsarchive.store import ArchiveError, ArchiveLocked
+
+    try:
+        result = run_crawl(portals, options, command=command)
+    except ArchiveLocked as error:
+        click.echo(f"error: {error}", err=True)
+        return exitcodes.BLOCKED
+    except ArchiveError as error:  # an unusable --db (read-only, full disk, not an archive)
+        click.echo(f"error: {error}", err=True)
+        return exitcodes.USAGE
+    click.echo(result.table)
+    click.echo(f"\narchive: {options.db}")
+    if result.interrupted:
+        targets = " ".join(p.name for p in portals)
+        click.echo(f"interrupted: run `newsarchive crawl {targets} --db {options.db} --resume` to continue", err=True)
+    return result.status
+
+
+@click.command("portals")
+@click.option("--check", is_flag=True, help="Only validate the definitions.")
+def portals_command(check: bool) -> None:
+    """List the portals defined in spiders/*.toml (validating each)."""
+    from newsarchive.portals import PortalError, load_portals, portals_dir
+
+    try:
+        catalogue = load_portals()
+    except PortalError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(exitcodes.USAGE)
+    if check:
+        click.echo(f"{len(catalogue)} portal definitions in {portals_dir()} are valid")
+        return
+    for portal in catalogue.values():
+        click.echo(f"{portal.name}\t{portal.title}\t{len(portal.sections)} sections\t{', '.join(portal.allowed_hosts)}")
+
+
+commands: list[click.Command] = [crawl_command, portals_command]

@@ -14,7 +14,7 @@ from parsel.csstranslator import css2xpath
 
 from newsarchive.extract import bylines, dates, links
 from newsarchive.extract import patterns as P
-from newsarchive.extract.body import Body, body_html, body_lines, find_body, split_deck
+from newsarchive.extract.body import Body, body_html, body_lines, find_body, looks_like_list, split_deck
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.dom import (
     drop_hidden,
@@ -26,8 +26,10 @@ from newsarchive.extract.dom import (
 )
 from newsarchive.extract.meta import DATE_KEYS, SOURCE_KEYS, first_of, read_meta
 from newsarchive.extract.model import Article, ExtractionError
-from newsarchive.extract.title import TitleGuess, find_subtitle, find_title
+from newsarchive.extract.title import TitleGuess, find_subtitle, find_title, headline_in_lines
 
+# Below this much body text, a page without a visible headline is not an article.
+_HEADLESS_MIN_TEXT = 500
 SELECTABLE_FIELDS = ("title", "subtitle", "body", "published_at", "source", "authors", "editor", "section")
 
 
@@ -63,7 +65,14 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
     raw_body = body_lines(body, None)
     if not raw_body:
         raise ExtractionError("no article text found", url)
+    if looks_like_list(raw_body):
+        raise ExtractionError("a list of links, not an article", url)
     title = _pinned_title(pinned.get("title")) or find_title(root, meta, raw_body[0][1])
+    if title is not None and title.element is None:
+        title = headline_in_lines(raw_body, title.text) or title
+    if (title is None or title.element is None) and sum(len(line) for line, _ in raw_body) < _HEADLESS_MIN_TEXT:
+        # A home or channel page: a blurb of prose and no headline shown for it.
+        raise ExtractionError("no headline and little text: not an article page", url)
     subtitle = _pinned_text(pinned.get("subtitle")) or find_subtitle(title)
     if subtitle:
         raw_body = body_lines(body, subtitle)
@@ -73,7 +82,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         raise ExtractionError("no article text found", url)
 
     first_owner = lines[0][1]
-    top = _meta_region(root, title, first_owner, body)
+    top = _meta_region(root, title, first_owner, body, deck)
     bottom = _trailer_region(root, body, lines)
     above = text_between(root, None, title.element, limit=300) if title and title.element is not None else ""
     top_fields = bylines.parse_meta(top)
@@ -96,21 +105,24 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         authors=_authors(pinned.get("authors"), top_fields, bottom_fields, text_lines),
         editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor,
         body="\n".join(text_lines),
-        body_html=body_html(body.element, set()),
+        body_html=body_html(body),
         section=_section(root, pinned.get("section")),
         images=links.images(body.element, base),
-        attachments=links.attachments(_attachment_scope(body), base),
+        attachments=links.attachments(_attachment_scopes(body), base),
         read_count=top_fields.read_count or bylines.read_count(top) or bylines.read_count(bottom[:200]),
     )
     article.prev_url, article.next_url = links.neighbours(root, base)
     return article
 
 
-def _meta_region(root: lxml.html.HtmlElement, title: TitleGuess | None, first_owner: lxml.html.HtmlElement, body: Body) -> str:
+def _meta_region(
+    root: lxml.html.HtmlElement, title: TitleGuess | None, first_owner: lxml.html.HtmlElement, body: Body, deck: list[str]
+) -> str:
     """Text from the headline to the first paragraph: where the meta line is printed.
 
     The headline's own text is left out, but not what its element holds after it
-    (some templates print the meta line inside the ``<h1>``, after a ``<br>``).
+    (some templates print the meta line inside the ``<h1>``, after a ``<br>``); the
+    deck is left out too, its dates are not the publication's.
     """
     if title is None or title.element is None:
         return text_between(root, None, first_owner)
@@ -122,7 +134,7 @@ def _meta_region(root: lxml.html.HtmlElement, title: TitleGuess | None, first_ow
     consumed = ""
     while lines and wanted.startswith(_compact(consumed + lines[0])) and consumed != wanted:
         consumed += lines.pop(0)
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line not in deck)
 
 
 def _trailer_region(root: lxml.html.HtmlElement, body: Body, kept: list[tuple[str, lxml.html.HtmlElement]]) -> str:
@@ -185,9 +197,9 @@ def _published(
         if iso:
             return iso, "page"
     for fields in (top, bottom, above):
-        labelled = [found for label, found in fields.dates if label]
+        labelled = sorted((label in P.SECONDARY_DATE_LABELS, index) for index, (label, _) in enumerate(fields.dates) if label)
         if labelled:
-            return labelled[0].iso, "page"
+            return fields.dates[labelled[0][1]][1].iso, "page"
     if top.dates:
         return top.dates[0][1].iso, "page"
     raw = first_of(meta, DATE_KEYS)
@@ -236,9 +248,9 @@ def _section(root: lxml.html.HtmlElement, pinned: list[lxml.html.HtmlElement] | 
     return links.breadcrumb(root)
 
 
-def _attachment_scope(body: Body) -> lxml.html.HtmlElement:
+def _attachment_scopes(body: Body) -> list[lxml.html.HtmlElement]:
     """The body, widened to its parent when the attachment list sits just after it."""
     parent = body.element.getparent()
     if parent is not None and len(list(parent.iter("a"))) <= 40 and "附件" in squash(parent.text_content())[-2000:]:
-        return parent
-    return body.element
+        return [parent, *body.appendix]
+    return body.parts()

@@ -93,11 +93,27 @@ def split_names(value: str) -> list[str]:
             token += tokens[i + 1]
             i += 1
         i += 1
+        token = _name_before_affiliation(token)
         if _ORGANIZATION_RE.search(token) and len(token) > 2:
             continue
         if P.PERSON_NAME_RE.match(token) or re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", token):
             names.append(token)
     return list(dict.fromkeys(names))
+
+
+def _name_before_affiliation(token: str) -> str:
+    """The name in ``方敏北京大学经济学院教授``: the two or three characters after which
+    an affiliation (a place or national word, then an institution) begins.
+
+    >>> _name_before_affiliation("方敏北京大学经济学院教授")
+    '方敏'
+    """
+    if len(token) <= 5:
+        return token
+    for size in (2, 3):
+        if P.AFFILIATION_RE.match(token[size:]):
+            return token[:size]
+    return token
 
 
 def _is_cjk(text: str) -> bool:
@@ -177,12 +193,25 @@ def lead_authors(lines: list[str]) -> list[str]:
             names = split_names(match.group("inner"))
             if names:
                 return names
+        line = before_other_label(line)
         match = P.STANDALONE_BYLINE_RE.match(line)
         if match and len(line) <= 40:
             names = split_names(match.group("names"))
             if names:
                 return names
     return []
+
+
+def before_other_label(line: str) -> str:
+    """A byline without the fields printed after it on the same line.
+
+    >>> before_other_label("中青报·中青网记者 魏其濛 来源：中国青年报")
+    '中青报·中青网记者 魏其濛'
+    """
+    for match in P.LABEL_RE.finditer(line):
+        if match.start() > 0 and match.group("label") not in P.AUTHOR_LABELS:
+            return line[: match.start()].rstrip()
+    return line
 
 
 def trailing_authors(lines: list[str]) -> list[str]:
@@ -214,4 +243,5 @@ def read_count(text: str) -> int | None:
 
 def is_byline_line(line: str) -> bool:
     """A body line that is only a reporter byline (``□ 本报记者 张三``), printed above the lead."""
+    line = before_other_label(line)
     return len(line) <= 40 and bool(P.STANDALONE_BYLINE_RE.match(line))

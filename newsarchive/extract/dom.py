@@ -9,6 +9,7 @@ import lxml.html
 from lxml import etree
 
 from newsarchive.extract.model import ExtractionError
+from newsarchive.extract.patterns import WIDGET_TOKEN_RE
 
 # Elements whose content is never article text.
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "select", "textarea", "button", "input", "audio", "video", "map")
@@ -19,7 +20,13 @@ CELL_TAGS = frozenset(("td", "th"))
 _SPACE_RE = re.compile(r"[\s\u3000\xa0\u200b\u200c\u200d\ufeff]+")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Classes that mean display:none in the common front-end kits (AngularJS, Bootstrap).
+_HIDDEN_CLASSES = frozenset(("ng-hide", "hide", "hidden", "d-none"))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Server-side includes often close the document early (a header file ending in
+# ``</body></html>``); browsers ignore such end tags, but libxml2 drops or misplaces
+# everything after them.
+_EARLY_END_RE = re.compile(r"</\s*(?:body|html)\s*>", re.I)
 
 
 def squash(text: str | None) -> str:
@@ -41,7 +48,7 @@ def parse_html(text: str) -> lxml.html.HtmlElement:
     sample = text[:4000]
     if len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 50):
         raise ExtractionError("not an HTML page (binary content)")
-    text = _CONTROL_RE.sub("", text)
+    text = _EARLY_END_RE.sub("", _CONTROL_RE.sub("", text))
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as error:
@@ -62,12 +69,22 @@ def is_hidden(el: lxml.html.HtmlElement) -> bool:
     style = el.get("style")
     if style and _HIDDEN_STYLE_RE.search(style):
         return True
+    classes = el.get("class")
+    if classes and not _HIDDEN_CLASSES.isdisjoint(classes.split()):
+        return True
     return el.get("hidden") is not None or (el.get("aria-hidden") == "true" and el.tag not in ("i", "span"))
+
+
+# Attribute values that may hide their element, read as strings; ``is_hidden`` has the
+# last word on the few elements they lead to.
+_HIDING_VALUES = etree.XPath("//@style | //@class | //@hidden | //@aria-hidden")
+_MAYBE_HIDING_RE = re.compile(r"none|hidden|hide|true|^$", re.I)
 
 
 def drop_hidden(root: lxml.html.HtmlElement) -> int:
     """Remove hidden subtrees (elderly-mode or mobile copies, spider-only blocks)."""
-    hidden = [el for el in root.iter() if isinstance(el.tag, str) and is_hidden(el)]
+    candidates = {value.getparent() for value in _HIDING_VALUES(root) if _MAYBE_HIDING_RE.search(value)}
+    hidden = [el for el in candidates if is_hidden(el)]
     for el in hidden:
         if el.getparent() is not None:
             el.drop_tree()
@@ -88,41 +105,55 @@ def iter_lines(el: lxml.html.HtmlElement) -> Iterator[tuple[str, lxml.html.HtmlE
     owner: list[lxml.html.HtmlElement] = [el]
 
     def flush() -> Iterator[tuple[str, lxml.html.HtmlElement]]:
-        line = squash("".join(parts))
+        line = squash(WIDGET_TOKEN_RE.sub(" ", "".join(parts)))
         parts.clear()
         if line:
             yield line, owner[0]
 
-    def walk(node: lxml.html.HtmlElement) -> Iterator[tuple[str, lxml.html.HtmlElement]]:
+    def walk(node: lxml.html.HtmlElement, in_cell: bool) -> Iterator[tuple[str, lxml.html.HtmlElement]]:
         tag = node.tag if isinstance(node.tag, str) else ""
-        block = tag in BLOCK_TAGS
+        block = tag in BLOCK_TAGS and not in_cell
         if block:
             yield from flush()
             owner[0] = node
-        elif tag == "br":
+        elif tag == "br" and not in_cell:
             yield from flush()
-        elif tag in CELL_TAGS:
+        elif tag in CELL_TAGS or in_cell and (tag in BLOCK_TAGS or tag == "br"):
             parts.append(" ")
-        elif tag == "img":
-            pass
+        if tag in CELL_TAGS and not in_cell:
+            in_cell = is_data_cell(node)
         if node.text and tag:
             parts.append(node.text)
         for child in node:
-            yield from walk(child)
+            yield from walk(child, in_cell)
             if child.tail:
                 parts.append(child.tail)
         if block:
             yield from flush()
             owner[0] = node
-        elif tag in CELL_TAGS:
+        elif tag in CELL_TAGS or in_cell and tag in BLOCK_TAGS:
             parts.append(" ")
 
-    yield from walk(el)
+    yield from walk(el, False)
     yield from flush()
 
 
-def text_of(el: lxml.html.HtmlElement) -> str:
-    return squash(el.text_content())
+_DATA_CELL_MAX = 200
+
+
+def is_data_cell(cell: lxml.html.HtmlElement) -> bool:
+    """A cell of a data table, read as one value: short, no nested table. Word and
+    online editors wrap each cell's text in ``<p>``; a layout cell holding the whole
+    article is long, and its paragraphs stay lines.
+
+    >>> row = lxml.html.fromstring("<table><tr><td>1</td><td><p>罚款</p><p>56万元</p></td></tr></table>")
+    >>> is_data_cell(row.find(".//td[2]"))
+    True
+    """
+    row = cell.getparent()
+    if row is None or sum(1 for c in row if c.tag in CELL_TAGS) < 2 or cell.find(".//table") is not None:
+        return False  # a one-cell row is a box around paragraphs, not a grid
+    return len(squash(cell.text_content())) <= _DATA_CELL_MAX
 
 
 def text_between(
@@ -134,30 +165,33 @@ def text_between(
 ) -> str:
     """Visible text after ``start`` (or from the top) up to ``end``, lines joined by newlines.
 
-    This is where meta lines live: between the headline and the first paragraph.
+    This is where meta lines live: between the headline and the first paragraph. Only
+    the stretch asked for is walked: forward from ``start``, or backward from ``end``
+    until ``limit`` characters are in hand.
     """
+    if start is not None:
+        events: Iterator[tuple[str, lxml.html.HtmlElement]] = _events_after(start, inclusive)
+    elif end is not None:
+        events = _events_before(end, limit)
+    else:
+        events = etree.iterwalk(root, events=("start", "end"))
     out: list[str] = []
     size = 0
-    active = start is None
-    for event, node in etree.iterwalk(root, events=("start", "end")):
+    for event, node in events:
         if not isinstance(node.tag, str):
             continue
         if event == "start":
             if node is end:
                 break
-            if inclusive and node is start:
-                active = True
-            if active and node.text:
+            if node.text:
                 out.append(node.text)
                 size += len(node.text)
-            if active and (node.tag in BLOCK_TAGS or node.tag == "br" or node.tag in CELL_TAGS):
+            if node.tag in BLOCK_TAGS or node.tag == "br" or node.tag in CELL_TAGS:
                 out.append("\n")
         else:
-            if node is start:
-                active = True
-            if active and (node.tag in BLOCK_TAGS or node.tag in CELL_TAGS):
+            if node.tag in BLOCK_TAGS or node.tag in CELL_TAGS:
                 out.append("\n")
-            if active and node.tail:
+            if node.tail:
                 out.append(node.tail)
                 size += len(node.tail)
         if size > limit * 4 and start is not None:
@@ -167,14 +201,36 @@ def text_between(
     return text[-limit:] if start is None else text[:limit]
 
 
-def text_after(root: lxml.html.HtmlElement, start: lxml.html.HtmlElement, limit: int = 600) -> str:
-    return text_between(root, start, None, limit)
-
-
-def is_ancestor(ancestor: lxml.html.HtmlElement, el: lxml.html.HtmlElement) -> bool:
-    node = el
+def _events_after(start: lxml.html.HtmlElement, inclusive: bool) -> Iterator[tuple[str, lxml.html.HtmlElement]]:
+    """Walk events in document order from ``start`` (its content if ``inclusive``, else
+    from its end and tail) to the end of the document."""
+    if inclusive:
+        yield from etree.iterwalk(start, events=("start", "end"))
+    else:
+        yield "end", start
+    node: lxml.html.HtmlElement | None = start
     while node is not None:
-        if node is ancestor:
-            return True
+        for sibling in node.itersiblings():
+            yield from etree.iterwalk(sibling, events=("start", "end"))
         node = node.getparent()
-    return False
+        if node is not None:
+            yield "end", node
+
+
+def _events_before(end: lxml.html.HtmlElement, limit: int) -> Iterator[tuple[str, lxml.html.HtmlElement]]:
+    """Walk events in document order of the last ``limit`` or so characters before
+    ``end``, gathered backward: preceding siblings, then each ancestor's opening."""
+    pieces: list[Iterator[tuple[str, lxml.html.HtmlElement]]] = []
+    size = 0
+    node: lxml.html.HtmlElement | None = end
+    while node is not None and size < limit:
+        for sibling in node.itersiblings(preceding=True):
+            pieces.append(etree.iterwalk(sibling, events=("start", "end")))
+            size += len(etree.tostring(sibling, method="text", encoding="unicode"))
+            if size >= limit:
+                break
+        node = node.getparent()
+        if node is not None and size < limit:
+            pieces.append(iter([("start", node)]))
+    for piece in reversed(pieces):
+        yield from piece

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
+from lxml import etree
 
 from newsarchive.extract import patterns as P
 from newsarchive.extract.dom import hints, squash
@@ -59,7 +60,7 @@ def breadcrumb(root: lxml.html.HtmlElement) -> list[str]:
         return []
     link_texts = [t for t in (squash(a.text_content()) for a in container.iter("a")) if t]
     text = P.BREADCRUMB_INTRO_RE.sub("", squash(container.text_content()))
-    if not _CRUMB_SEPARATOR_RE.search(text) and len(link_texts) >= 2:
+    if not _CRUMB_SEPARATOR_RE.search(text) and link_texts:
         text = " > ".join(link_texts)  # crumbs drawn by CSS, not by separators in the text
     parts: list[str] = []
     for part in _CRUMB_SPLIT_RE.split(text):
@@ -83,22 +84,22 @@ _CRUMB_SEPARATOR_RE = re.compile(r"(?:>>|»|›|＞|>|→)")
 def _breadcrumb_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     """The innermost short element introduced by 当前位置, named like a breadcrumb, or
     made of links joined by > separators; the first such element of the page wins."""
-    body = root.find(".//body")
-    scope = body if body is not None else root
     best: tuple[int, int, lxml.html.HtmlElement] | None = None
-    for order, el in enumerate(scope.iter("div", "p", "span", "td", "nav", "ul", "ol", "li", "section", "header", "em", "strong", "font")):
+    for order, el in enumerate(_CRUMB_CANDIDATES(root)):
         text = squash(el.text_content())
-        if not (2 <= len(text) <= 160) or el.find(".//a") is None:
+        if not (2 <= len(text) <= 160):
             continue
         score = 0
-        if P.BREADCRUMB_INTRO_RE.match(text):
+        introduced = bool(P.BREADCRUMB_INTRO_RE.match(text))
+        if introduced:
             score += 3
-        if P.BREADCRUMB_CLASS_RE.search(hints(el)):
+        named = bool(P.BREADCRUMB_CLASS_RE.search(hints(el)))
+        if named:
             score += 2
         separators = len(_CRUMB_SEPARATOR_RE.findall(text))
         if separators and separators >= len(list(el.iter("a"))) - 1:
             score += 2
-        if score < 2 or (_CRUMB_SEPARATOR_RE.search(text) is None and not P.BREADCRUMB_INTRO_RE.match(text)):
+        if score < 2 or not (separators or introduced or (named and _only_links(el, text))):
             continue
         if best is not None and is_inside(el, best[2]) and score >= best[0] - 1:
             best = (max(score, best[0]), best[1], el)
@@ -116,6 +117,23 @@ def _breadcrumb_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement 
     return container
 
 
+_CRUMB_TAGS = ("div", "p", "span", "td", "nav", "ul", "ol", "li", "section", "header", "em", "strong", "font", "h2", "h3", "h4", "h5", "h6")
+# Short elements holding a link, found by libxml2 in one pass (the length test in XPath
+# keeps the Python loop to a few dozen elements).
+_CRUMB_CANDIDATES = etree.XPath(
+    "//body//*[" + " or ".join(f"self::{tag}" for tag in _CRUMB_TAGS) + "][.//a][string-length(normalize-space(.)) <= 200]"
+)
+
+
+def _only_links(el: lxml.html.HtmlElement, text: str) -> bool:
+    """A crumb trail drawn by CSS: nothing but its links and a closing 正文."""
+    rest = text
+    for a in el.iter("a"):
+        rest = rest.replace(squash(a.text_content()), "", 1)
+    rest = squash(rest)
+    return not rest or rest in P.BREADCRUMB_TAIL
+
+
 def is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
     node = el.getparent()
     while node is not None:
@@ -127,19 +145,26 @@ def is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> boo
 
 def neighbours(root: lxml.html.HtmlElement, base: str | None) -> tuple[str | None, str | None]:
     """The hrefs of 上一条/下一条 (or 上一篇/下一篇), None at the ends of a chain."""
-    return _neighbour(root, P.PREV_LABELS, base), _neighbour(root, P.NEXT_LABELS, base)
+    texts = _NEIGHBOUR_TEXTS(root)
+    return _neighbour(texts, P.PREV_LABELS, base), _neighbour(texts, P.NEXT_LABELS, base)
 
 
-def _neighbour(root: lxml.html.HtmlElement, labels: tuple[str, ...], base: str | None) -> str | None:
+# Text nodes that may hold a neighbour label, found by libxml2 by their first characters.
+_NEIGHBOUR_TEXTS = etree.XPath(
+    "//body//text()[" + " or ".join(f"contains(., '{ch}')" for ch in sorted({label[0] for label in P.PREV_LABELS + P.NEXT_LABELS})) + "]"
+)
+
+
+def _neighbour(texts: list[str], labels: tuple[str, ...], base: str | None) -> str | None:
     alternatives = "|".join(labels)
     inside = re.compile(rf"^\s*[【\[<(（]?\s*(?:{alternatives})\s*[】\]>)）]?\s*[:：]?")
     before = re.compile(rf"(?:{alternatives})\s*[】\]>)）]?\s*[:：]?\s*$")
-    for a in root.iter("a"):
+    for a in _label_anchors(texts, labels):
         text = squash(a.text_content())
         match = inside.match(text)
         if match:
             rest = text[match.end() :]
-            if P.NO_NEIGHBOUR_RE.search(rest) and len(rest) <= 8:
+            if rest and P.NO_NEIGHBOUR_RE.search(rest) and len(rest) <= 8:
                 return None
             return resolve(a.get("href"), base)
         previous = a.getprevious()
@@ -153,6 +178,23 @@ def _neighbour(root: lxml.html.HtmlElement, labels: tuple[str, ...], base: str |
                 return None
             return resolve(a.get("href"), base)
     return None
+
+
+def _label_anchors(texts: list[str], labels: tuple[str, ...]) -> list[lxml.html.HtmlElement]:
+    """Links holding a label or printed right after one, in page order: found from the
+    few text nodes that hold a label, not by reading every link of the page."""
+    label_re = re.compile("|".join(labels))
+    found: list[lxml.html.HtmlElement] = []
+    for text in texts:
+        owner = text.getparent()  # type: ignore[attr-defined]
+        if owner is None or not label_re.search(text):
+            continue
+        if text.is_tail:  # type: ignore[attr-defined]
+            nearby = owner.xpath("ancestor::a | following::a[1]")
+        else:
+            nearby = owner.xpath("ancestor-or-self::a | descendant::a[1] | following::a[1]")
+        found.extend(a for a in nearby if a not in found)
+    return found
 
 
 def images(body: lxml.html.HtmlElement, base: str | None) -> list[Image]:
@@ -187,12 +229,22 @@ def _in_ad(img: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -> bool:
 
 
 _CAPTION_HINT_RE = re.compile(r"caption|desc|pic_?txt|pictext|img_?txt|imgtext|note|zhu|tushuo|explain", re.I)
+# How a caption reads: a photo credit at its end, a pointer at its start, or the news
+# photo lead "5月13日，在…" in a short line.
+_CAPTION_TEXT_RE = re.compile(
+    r"(?:摄|供图|图|资料图|截图|发|摄影\s*[:：]?\s*[\u4e00-\u9fff]{2,4})\s*[)）]?\s*[。.]?$|"
+    r"^(?:图为|图[:：]|[上下左右]图|▲|△|↑|↓|图片[:：])"
+)
+_PHOTO_LEAD_RE = re.compile(r"^\d{1,2}月\d{1,2}日[，,]")
+_PHOTO_LEAD_MAX = 80
+_CAPTION_STYLE_RE = re.compile(r"font-size\s*:\s*(?:[5-9]|10(?:\.5)?)pt|font-size\s*:\s*1[0-3]px|楷体|kaiti|simkai", re.I)
+_GENERIC_ALT_RE = re.compile(r"[\w\-. ]+\.(?:jpe?g|png|gif|bmp|webp)|image|图片|img|点击(?:查看)?(?:高清)?(?:原图|大图|图片)|查看原图", re.I)
 
 
 def _caption_block(img: lxml.html.HtmlElement) -> str | None:
     """A caption printed as the image's own short paragraph or the one right after it."""
     block = img.getparent()
-    while block is not None and block.tag not in ("p", "div", "td", "figure", "center"):
+    while block is not None and block.tag not in _PICTURE_BOXES:
         block = block.getparent()
     if block is None:
         return None
@@ -201,20 +253,59 @@ def _caption_block(img: lxml.html.HtmlElement) -> str | None:
         return own
     if own:
         return None
-    following = block.getnext()
+    following = _block_after(block)
     if following is None or following.find(".//img") is not None:
         return None
     text = squash(following.text_content())
-    style = (following.get("style") or "") + (following.get("align") or "")
-    if 2 <= len(text) <= 150 and (re.search(r"center", style, re.I) or _CAPTION_HINT_RE.search(hints(following))):
+    if 2 <= len(text) <= 150 and _reads_as_caption(following, text):
         return text
     return None
+
+
+_PICTURE_BOXES = ("p", "div", "td", "figure", "center", "section")
+
+
+def _block_after(block: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The block printed after a picture's box: its next sibling, past the wrappers
+    editors nest pictures in, or the cell below in a picture table."""
+    node = block
+    while node.getnext() is None and node.getparent() is not None and len(node.getparent()) == 1:
+        node = node.getparent()
+    following = node.getnext()
+    if following is None and node.tag == "td":
+        following = _cell_below(node)
+    return following
+
+
+def _cell_below(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first cell of the next row: where picture tables print the caption."""
+    row = cell.getparent()
+    below = row.getnext() if row is not None else None
+    if below is None or below.tag != "tr":
+        return None
+    return next((c for c in below if c.tag in ("td", "th")), None)
+
+
+def _reads_as_caption(block: lxml.html.HtmlElement, text: str) -> bool:
+    """The paragraph under a picture is its caption when it is marked, styled or worded
+    as one: a caption class, small or 楷体 type, centred plain (not bold) text, a photo
+    credit (…摄, …供图), or a short news-photo lead (5月13日，在…)."""
+    if _CAPTION_HINT_RE.search(hints(block)):
+        return True
+    if _CAPTION_TEXT_RE.search(text) or (_PHOTO_LEAD_RE.match(text) and len(text) <= _PHOTO_LEAD_MAX):
+        return True
+    styles = " ".join((el.get("style") or "") + " " + (el.get("face") or "") for el in block.iter())
+    if _CAPTION_STYLE_RE.search(styles):
+        return True
+    centred = re.search(r"text-align\s*:\s*center", block.get("style") or "", re.I) or (block.get("align") or "").lower() == "center"
+    bold = "".join(squash(b.text_content()) for b in block.iter("strong", "b"))
+    return bool(centred) and len(bold) < len(text) / 2
 
 
 def _caption(img: lxml.html.HtmlElement) -> str | None:
     alt = squash(img.get("alt") or img.get("title") or "")
     figure = img.getparent()
-    while figure is not None and figure.tag not in ("figure", "p", "div", "td"):
+    while figure is not None and figure.tag not in _PICTURE_BOXES:
         figure = figure.getparent()
     if figure is not None:
         caption = figure.find(".//figcaption")
@@ -223,16 +314,16 @@ def _caption(img: lxml.html.HtmlElement) -> str | None:
     block_caption = _caption_block(img)
     if block_caption:
         return block_caption
-    if alt and not re.fullmatch(r"[\w\-. ]+\.(?:jpe?g|png|gif|bmp|webp)|image|图片|img", alt, re.I):
+    if alt and not _GENERIC_ALT_RE.fullmatch(alt):
         return alt
     return alt or None
 
 
-def attachments(scope: lxml.html.HtmlElement, base: str | None) -> list[Attachment]:
+def attachments(scopes: list[lxml.html.HtmlElement], base: str | None) -> list[Attachment]:
     """Linked files (pdf, doc(x), xls(x), wps, ofd, zip, rar…) with their link text."""
     found: list[Attachment] = []
     seen: set[str] = set()
-    for a in scope.iter("a"):
+    for a in (a for scope in scopes for a in scope.iter("a")):
         href = a.get("href") or ""
         if not P.ATTACHMENT_RE.search(href.split("?")[0] + ("?" if "?" in href else "")) and not P.ATTACHMENT_RE.search(href):
             continue

@@ -23,7 +23,7 @@ from datetime import date
 from functools import lru_cache
 
 import lxml.html
-from cssselect import HTMLTranslator
+from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from newsarchive.extract.decode import decode_html
@@ -47,9 +47,10 @@ __all__ = ["extract_listing", "page_kind"]
 # --- structure tables -------------------------------------------------------------------------
 # class/id words (split on - _ and spaces) of blocks that hold navigation, not the main list.
 NEGATIVE_TOKEN_RE = re.compile(
-    r"^(?:nav|menu|header|footer|foot|bottom|copyright|friend|links|yqlj|sidebar|side|aside|hot|rank|"
-    r"ranking|paihang|phb|crumb|breadcrumb|position|location|dqwz|tuijian|recommend|related|xgxw|"
-    r"xgwz|share|banner|toolbar|topbar|login|marquee|scroll|slide|focus)\w*$|^\w*(?:nav|menu|footer|links|sidebar|crumb)$",
+    r"^(?:nav|menu|footer|foot|copyright|friend|yqlj|sidebar|aside|hot|rank|paihang|phb|crumb|"
+    r"breadcrumb|dqwz|tuijian|recommend|related|xgxw|xgwz|share|banner|marquee|scroll|slide|focus)\w*$"
+    r"|^\w*(?:nav|menu|footer|links?|sidebar|crumb)$"
+    r"|^(?:header|head|top|side|bottom|links|position|location|login|toolbar|topbar)$",
     re.I,
 )
 NEGATIVE_TAGS = frozenset(("nav", "header", "footer", "aside", "marquee", "select"))
@@ -60,6 +61,8 @@ INLINE_TAGS = frozenset(
 SKIP_TAGS = frozenset(("html", "head", "title", "meta", "link", "base", "option", "select", "textarea", "button"))
 # How far above a link the repeated item may sit (li > div > h2 > a is 3).
 MAX_ITEM_DEPTH = 5
+# Heights at which same-shaped sibling blocks are merged into one list (see _groups).
+MERGE_LEVELS = 2
 # Groups scored in full (dates read) after the rough ranking.
 TOP_GROUPS = 6
 # Article-like URLs carry an id or a date: five digits or more in the path or query.
@@ -72,6 +75,11 @@ META_LABEL_RES = (
     re.compile(r"(?:浏览次数|阅读次数|点击次数|点击数|浏览量|阅读量|访问量|阅读|浏览|字号)\s*[:：]"),
 )
 NEIGHBOUR_RE = re.compile(r"上一(?:篇|条|则)|下一(?:篇|条|则)")
+# <meta> names CMS templates put only on article pages (TRS, Hanweb, Xinhua-style, Open Graph).
+ARTICLE_META_NAMES = frozenset(
+    ("articletitle", "pubdate", "publishdate", "contentsource", "contentid", "article:published_time")
+)
+HEADLINE_MIN_LETTERS = 8
 # Weights of the page-kind decision (see page_kind).
 BODY_UNIT = 250  # letters of prose worth one point
 LIST_UNIT = 8  # list items worth one point
@@ -91,6 +99,9 @@ _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_LETTER_RE = re.compile(r"[\W\d_]+")
 _TOKEN_SPLIT_RE = re.compile(r"[\s_\-]+")
+# An element of a link that holds only a date: "[2024-04-18]", "(2024-04-18 10:20)".
+_DATE_ONLY_MAX = 24
+_DATE_BRACKETS_RE = re.compile(r"[\s\[\]【】()（）:：\d]+")
 _TRUNCATED_RE = re.compile(r"(?:\.{2,}|…+|。。+)$")
 # A jpage datastore, with the <script type="text/xml"> that usually wraps it.
 _DATASTORE_BLOCK_RE = re.compile(r"(?:<script\b[^>]*>\s*)?(?P<store><datastore\b.*?</datastore>)(?:\s*</script>)?", re.I | re.S)
@@ -110,6 +121,8 @@ class _Page:
     store: Datastore | None
     text: str  # the decoded source, for script and datastore patterns
     records: list[lxml.html.HtmlElement] = field(default_factory=list)
+    # results both entry points need (main list, further pages), computed once per parse
+    memo: dict[str, object] = field(default_factory=dict)
 
 
 def _load_page(html: bytes | str, url: str | None) -> _Page | None:
@@ -128,14 +141,29 @@ def _parse(html: bytes | str, url: str | None) -> _Page | None:
     if not markup.strip():
         return None
     try:
-        root = lxml.html.document_fromstring(markup)
+        # huge_tree: old templates leave hundreds of <font> unclosed, past libxml2's usual depth limit
+        root = lxml.html.document_fromstring(markup, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return None
+    _fold_trailing_roots(root)
     scripts = "\n".join(s.text for s in root.iter("script") if s.text)
     etree.strip_elements(root, "script", "style", "template", etree.Comment, with_tail=False)
     base = _base_url(root, url)
     records = root.xpath(f"//*[@class='{RECORDS_CLASS}']")
     return _Page(root, url, base, scripts, store, text, records)
+
+
+def _fold_trailing_roots(root: lxml.html.HtmlElement) -> None:
+    """Move content after a stray ``</html>`` (parsed as a second root) into the body."""
+    body = root.find("body")
+    target = body if body is not None else root
+    for sibling in list(root.itersiblings()):
+        if not isinstance(sibling.tag, str):
+            continue
+        for part in list(sibling):
+            nodes = list(part) if part.tag in ("head", "body") else [part]
+            for node in nodes:
+                target.append(node)
 
 
 def _unwrap_datastores(text: str, store: Datastore | None) -> str:
@@ -173,6 +201,9 @@ class _Link:
     el: lxml.html.HtmlElement
     url: str
     title: str
+
+
+_Entries = list[tuple[lxml.html.HtmlElement, list[_Link]]]  # (item element, its links)
 
 
 @dataclass
@@ -220,30 +251,45 @@ def _signature(el: lxml.html.HtmlElement) -> str:
 def _groups(links: list[_Link]) -> list[_Group]:
     """Group links by the repeated item that holds them, at every depth up to MAX_ITEM_DEPTH.
 
-    Items are keyed by (the container's parent, the container's shape, the item's tag), so a
-    list the template splits into several ``ul`` blocks still counts as one list.
+    An item is keyed by an ancestor of its container and the shapes in between, at
+    MERGE_LEVELS heights, so a list the template splits into several blocks
+    (``div.cnt > ul > li`` repeated) still counts as one list.
     """
-    groups: dict[tuple[lxml.html.HtmlElement, str, str], _Group] = {}
+    groups: dict[tuple[object, ...], _Group] = {}
     for link in links:
         el = link.el
         for _ in range(MAX_ITEM_DEPTH):
             parent = el.getparent()
             if parent is None or parent.tag in ("html", "head"):
                 break
-            grand = parent.getparent()
-            key = (grand if grand is not None else parent, _signature(parent), el.tag)
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = _Group(parent)
-            entry = group.items.get(el)
-            if entry is None:
-                group.items[el] = (el, [link])
-            elif entry[1][-1] is not link:
-                entry[1].append(link)
+            for key in _item_keys(el, parent):
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = _Group(parent)
+                entry = group.items.get(el)
+                if entry is None:
+                    group.items[el] = (el, [link])
+                elif entry[1][-1] is not link:
+                    entry[1].append(link)
             if parent.tag == "body":
                 break
             el = parent
     return [g for g in groups.values() if len(g.items) >= 2]
+
+
+def _item_keys(item: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> list[tuple[object, ...]]:
+    """Keys of an item at each merge height: (ancestor, shapes from it down to the item)."""
+    keys: list[tuple[object, ...]] = []
+    shapes: tuple[str, ...] = (item.tag,)
+    anchor = container
+    for _ in range(MERGE_LEVELS):
+        shapes = (_signature(anchor), *shapes)
+        upper = anchor.getparent()
+        if upper is None or anchor.tag == "body":
+            break
+        keys.append((upper, *shapes))
+        anchor = upper
+    return keys or [(container, item.tag)]
 
 
 def _main_link(links: list[_Link]) -> _Link:
@@ -258,11 +304,21 @@ class _Hints:
         self._memo: dict[lxml.html.HtmlElement, bool] = {}
 
     def negative(self, el: lxml.html.HtmlElement | None) -> bool:
-        if el is None or el.tag in ("body", "html"):
-            return False
-        if el not in self._memo:
-            self._memo[el] = self._own(el) or self.negative(el.getparent())
-        return self._memo[el]
+        path: list[lxml.html.HtmlElement] = []
+        answer = False
+        while el is not None and el.tag not in ("body", "html"):
+            if el in self._memo:
+                answer = self._memo[el]
+                break
+            if self._own(el):
+                answer = True
+                path.append(el)
+                break
+            path.append(el)
+            el = el.getparent()
+        for seen in path:  # a negative ancestor makes every element below it negative
+            self._memo[seen] = answer
+        return answer
 
     @staticmethod
     def _own(el: lxml.html.HtmlElement) -> bool:
@@ -275,12 +331,16 @@ class _Hints:
 def _rough_score(group: _Group, hints: _Hints) -> float:
     """Many items, titles of article length, article-like URLs, few links each, outside the chrome."""
     entries = list(group.items.values())
-    n = len(entries)
+    count = n = len(entries)
+    if all(el.tag == "a" for el, _ in entries):
+        # bare links as items: when they sit in several blocks, the blocks are the real items
+        blocks = len({el.getparent() for el, _ in entries})
+        n = blocks if blocks > 1 else n
     mains = [_main_link(links) for _, links in entries]
     lengths = sorted(len(m.title) for m in mains)
-    group.quality = min(lengths[n // 2], 20) / 20
-    per_item = sum(len({link.url for link in links}) for _, links in entries) / n
-    article_like = sum(1 for m in mains if ARTICLE_URL_HINT_RE.search(m.url)) / n
+    group.quality = min(lengths[count // 2], 20) / 20
+    per_item = sum(len({link.url for link in links}) for _, links in entries) / count
+    article_like = sum(1 for m in mains if ARTICLE_URL_HINT_RE.search(m.url)) / count
     penalty = 0.2 if hints.negative(group.container) else 1.0
     group.rough = n * group.quality * (0.6 + 0.4 * article_like) * penalty / max(1.0, per_item / 3)
     return group.rough
@@ -325,18 +385,25 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def _item_date(item: lxml.html.HtmlElement, main: _Link) -> tuple[_RawDate | None, str | None]:
-    """The date shown beside an item's link, and the date text if it sat inside the link."""
+    """The date shown beside an item's link, and the date text if it sat inside the link.
+
+    Inside the link only an element holding nothing but a date counts (``<a><span>title</span>
+    <i>2024-04-18</i></a>``): a date in the wording of a headline is not the listing date.
+    """
     link_text = main.el.text_content()
-    if item is main.el:
-        sibling = item.getnext()
-        outside = (item.tail or "") + (f" {sibling.text_content()}" if sibling is not None and sibling.tag != "a" else "")
-    else:
-        outside = item.text_content().replace(link_text, " ", 1)
+    outside = (item.tail or "") if item is main.el else item.text_content().replace(link_text, " ", 1)
+    sibling = item.getnext()
+    if sibling is not None and sibling.tag != item.tag and sibling.find(".//a") is None and sibling.tag != "a":
+        outside += " " + sibling.text_content()  # <dt>link</dt><dd>date</dd>, <a>link</a><span>date</span>
     found = _find_date(outside)
     if found:
         return found[0], None
-    found = _find_date(link_text)
-    return (found[0], found[1]) if found else (None, None)
+    for child in main.el.iterdescendants():
+        text = squash(child.text_content()) if isinstance(child.tag, str) else ""
+        found = _find_date(text) if text and len(text) <= _DATE_ONLY_MAX else None
+        if found and _DATE_BRACKETS_RE.sub("", text.replace(found[1], "")) == "":
+            return found[0], text
+    return None, None
 
 
 def _year_from_url(url: str, month: int, day: int) -> int | None:
@@ -371,13 +438,15 @@ def _year_between(raw: list[_RawDate | None], years: list[int | None], i: int) -
     after = next(((years[j], raw[j]) for j in range(i + 1, len(raw)) if years[j] is not None and raw[j]), None)
     if before is None or after is None or before[0] != after[0]:
         return None
-    here = raw[i][1:] if raw[i] else None
-    low, high = sorted((before[1][1:], after[1][1:]))  # type: ignore[index]
-    return before[0] if here is not None and low <= here <= high else None
+    here, first, second = raw[i], before[1], after[1]
+    if here is None or first is None or second is None:
+        return None
+    low, high = sorted((first[1:], second[1:]))
+    return before[0] if low <= here[1:] <= high else None
 
 
 # --- items ------------------------------------------------------------------------------------
-def _items_of(entries: Iterable[tuple[lxml.html.HtmlElement, list[_Link]]]) -> list[ListItem]:
+def _items_of(entries: _Entries) -> list[ListItem]:
     """One ListItem per repeated item: its main link, its title, the date beside it."""
     picked: list[tuple[_Link, str, _RawDate | None]] = []
     seen: set[str] = set()
@@ -397,15 +466,15 @@ def _items_of(entries: Iterable[tuple[lxml.html.HtmlElement, list[_Link]]]) -> l
 
 def _select(root: lxml.html.HtmlElement, selector: str) -> list[object]:
     """Elements (or strings) a CSS or XPath selector names; XPath when it starts like one."""
-    expression = selector if selector.lstrip().startswith(_XPATH_START) else HTMLTranslator().css_to_xpath(selector)
     try:
+        expression = selector if selector.lstrip().startswith(_XPATH_START) else HTMLTranslator().css_to_xpath(selector)
         result = root.xpath(expression)
-    except etree.XPathError as error:
+    except (etree.XPathError, SelectorError) as error:
         raise ValueError(f"bad selector {selector!r}: {error}") from error
     return result if isinstance(result, list) else [result]
 
 
-def _selected_entries(page: _Page, selector: str, pattern: re.Pattern[str] | None) -> list[tuple[lxml.html.HtmlElement, list[_Link]]]:
+def _selected_entries(page: _Page, selector: str, pattern: re.Pattern[str] | None) -> _Entries:
     """Items named by a pinned selector; each keeps the links inside it (or is one)."""
     entries = []
     for el in _select(page.root, selector):
@@ -416,7 +485,16 @@ def _selected_entries(page: _Page, selector: str, pattern: re.Pattern[str] | Non
     return entries
 
 
-def _auto_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group | None, list[tuple[lxml.html.HtmlElement, list[_Link]]]]:
+def _auto_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group | None, _Entries]:
+    """The main list's items (memoised for the unpinned case page_kind also asks for)."""
+    if pattern is not None:
+        return _find_entries(page, pattern)
+    if "entries" not in page.memo:
+        page.memo["entries"] = _find_entries(page, None)
+    return page.memo["entries"]  # type: ignore[return-value]
+
+
+def _find_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group | None, _Entries]:
     """The main list's items, looked for in jpage records first when the page has them."""
     scopes: list[list[lxml.html.HtmlElement]] = [page.records, [page.root]] if page.records else [[page.root]]
     for scope in scopes:
@@ -431,6 +509,15 @@ def _auto_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group 
 
 # --- pagination -------------------------------------------------------------------------------
 def _paging(page: _Page, next_selector: str | None) -> Paging:
+    """Every way the page announces further pages (memoised when no selector is pinned)."""
+    if next_selector:
+        return _find_paging(page, next_selector)
+    if "paging" not in page.memo:
+        page.memo["paging"] = _find_paging(page, None)
+    return page.memo["paging"]  # type: ignore[return-value]
+
+
+def _find_paging(page: _Page, next_selector: str | None) -> Paging:
     """Every way the page announces further pages, the first next page found winning."""
     paging = Paging()
     if next_selector:
@@ -490,28 +577,47 @@ def _body_length(root: lxml.html.HtmlElement) -> float:
     return max(scores.values(), default=0.0)
 
 
+def _has_article_meta(root: lxml.html.HtmlElement) -> bool:
+    """A ``<meta>`` that article templates carry (ArticleTitle, PubDate, og:type=article...)."""
+    for meta in root.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in ARTICLE_META_NAMES or (name == "og:type" and (meta.get("content") or "").lower() == "article"):
+            return True
+    return False
+
+
+def _has_headline(root: lxml.html.HtmlElement) -> bool:
+    """An ``<h1>`` worded like a headline, outside the site header (where the logo sits)."""
+    hints = _Hints()
+    return any(_letters(h.text_content()) >= HEADLINE_MIN_LETTERS and not hints.negative(h) for h in root.iter("h1"))
+
+
 def _kind(page: _Page) -> str:
     """Weigh list evidence against article evidence; "other" when neither is substantial.
 
     list:    repeated items (one point per LIST_UNIT, at most 3, scaled by title length),
-             dates beside them (up to 0.8) and a pager (0.8);
+             dates beside them and a pager (0.8 each, less for lists of under five items);
     article: prose (one point per BODY_UNIT letters, at most 3), meta-line labels (0.4 each,
-             at most 2) and 上一篇/下一篇 links (0.8).
+             at most 2), 上一篇/下一篇 links (0.8), article ``<meta>`` tags (0.6) and a
+             headline ``<h1>`` (0.4).
     A home page of many link blocks usually comes out "list", which is what a crawler wants.
     """
-    if page.store is not None and (page.store.is_response or page.records):
-        return "list"
+    if page.store is not None and page.store.is_response:
+        return "list"  # a dataproxy answer is nothing but list records
     group, _ = _auto_entries(page, None)
     list_score = 0.0
     if group is not None:
-        list_score = min(len(group.items) / LIST_UNIT, 3.0) * group.quality + 0.8 * group.date_share
+        n = len(group.items)
+        list_score = min(n / LIST_UNIT, 3.0) * group.quality + 0.8 * group.date_share * min(1.0, n / 5)
     next_page, pages = finish(_paging(page, None), page.url)
-    if next_page is not None or pages:
-        list_score += 0.8
+    if (next_page is not None or pages) and group is not None:
+        list_score += 0.8 * min(1.0, len(group.items) / 5)  # a multi-page article has a pager too
     text = page.root.text_content()
     article_score = min(_body_length(page.root) / BODY_UNIT, 3.0)
     article_score += 0.4 * min(sum(1 for r in META_LABEL_RES if r.search(text)), 2)
     article_score += 0.8 if NEIGHBOUR_RE.search(text) else 0.0
+    article_score += 0.6 if _has_article_meta(page.root) else 0.0
+    article_score += 0.4 if _has_headline(page.root) else 0.0
     if max(list_score, article_score) < MIN_SCORE:
         return "other"
     return "article" if article_score >= list_score else "list"
@@ -521,7 +627,9 @@ def _kind(page: _Page) -> str:
 def page_kind(html: bytes | str, url: str | None = None) -> str:
     """``"list"``, ``"article"`` or ``"other"``, judged from the page's structure alone.
 
-    Empty, near-empty and undecodable pages are "other".
+    Empty, near-empty and undecodable pages are "other"; so is a page with neither a list nor
+    prose. A portal home page made of many link blocks usually comes out "list" (its links
+    are what a crawler wants from it); a Hanweb dataproxy answer is "list".
     """
     try:
         page = _load_page(html, url)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
@@ -33,8 +33,10 @@ PREV_WORDS = frozenset(("上一页", "上页", "上一頁", "前一页", "前页
 FIRST_WORDS = frozenset(("首页", "第一页", "首頁", "first", "firstpage"))
 LAST_WORDS = frozenset(("尾页", "末页", "最后一页", "最末页", "最后页", "尾頁", "last", "lastpage", "end"))
 # Bare symbols: taken as page labels only inside a pager (a breadcrumb or "more" link uses them too).
-NEXT_SYMBOLS = frozenset((">", "›", "＞", "〉", "»", ">>", "＞＞", "→"))
-PREV_SYMBOLS = frozenset(("<", "‹", "＜", "〈", "«", "<<", "＜＜", "←"))
+# A single arrow is "next"; a double one is "next" on some sites and "last" on others.
+NEXT_SYMBOLS = frozenset((">", "›", "＞", "〉", "→"))
+NEXT_FAR_SYMBOLS = frozenset(("»", ">>", "＞＞", "》"))
+PREV_SYMBOLS = frozenset(("<", "‹", "＜", "〈", "«", "<<", "＜＜", "《", "←"))
 LAST_SYMBOLS = frozenset((">|", ">>|", "»|", "→|"))
 FIRST_SYMBOLS = frozenset(("|<", "|<<", "|«", "|←"))
 _LABEL_NOISE_RE = re.compile(r"[\s\[\]【】()（）<>«»‹›＜＞〈〉|:：.…·•]+")
@@ -42,6 +44,9 @@ _NUMBER_LABEL_RE = re.compile(r"^[\[【(（]?\s*第?\s*(\d{1,4})\s*页?\s*[\]】
 # class/id words marking a pager block, and the current page inside it.
 PAGER_HINT_RE = re.compile(r"page|pager|paging|pagination|pagelist|fenye|fanye|pg_|pagebar|pagenav", re.I)
 CURRENT_HINT_RE = re.compile(r"\b(?:on|cur|current|active|selected|sel|thisclass|now|hover|checked|z_page_now)\b", re.I)
+# Leaf elements whose number is not a page (a jumper's options, "15 条/页").
+_NOT_PAGE_MARKS = frozenset(("script", "style", "option", "input", "select", "textarea"))
+_COUNT_UNIT_RE = re.compile(r"^\s*[条页项篇个/]")
 # How far up from a label link a pager block may reach, and how many links it may hold.
 _PAGER_DEPTH = 3
 _PAGER_MAX_LINKS = 60
@@ -117,7 +122,7 @@ def page_key(url: str) -> str:
 
 def same_page(a: str | None, b: str | None) -> bool:
     """Whether two URLs name the same page (used to drop links back to the current page)."""
-    return bool(a and b) and page_key(a) == page_key(b)  # type: ignore[arg-type]
+    return a is not None and b is not None and page_key(a) == page_key(b)
 
 
 def squash(text: str | None) -> str:
@@ -131,13 +136,13 @@ class Paging:
     """The page after this one and every other page announced, in the order found."""
 
     next_page: PageRequest | None = None
-    pages: list[PageRequest] | None = None
+    pages: list[PageRequest] = field(default_factory=list)
 
     def add(self, other: Paging) -> None:
         """Merge another finding: the first next page found wins, pages accumulate."""
         if self.next_page is None:
             self.next_page = other.next_page
-        self.pages = (self.pages or []) + (other.pages or [])
+        self.pages = self.pages + other.pages
 
 
 def finish(paging: Paging, current: str | None) -> tuple[PageRequest | None, list[PageRequest]]:
@@ -145,7 +150,7 @@ def finish(paging: Paging, current: str | None) -> tuple[PageRequest | None, lis
     next_page = paging.next_page
     if next_page is not None and next_page.method == "GET" and same_page(next_page.url, current):
         next_page = None
-    candidates = list(paging.pages or [])
+    candidates = list(paging.pages)
     if next_page is not None and next_page not in candidates:
         candidates.insert(0, next_page)
     pages: list[PageRequest] = []
@@ -164,8 +169,11 @@ def finish(paging: Paging, current: str | None) -> tuple[PageRequest | None, lis
 def label_kind(text: str) -> str | None:
     """Which pager label a link text is: next, prev, first, last, a page number, or None.
 
-    >>> [label_kind(t) for t in ("下一页", "[尾页]", "3", "第 4 页", "»", "新闻")]
-    ['next', 'last', 'num', 'num', 'next?', None]
+    A trailing ``?`` marks a bare symbol, trusted only inside a pager; ``next??`` is a double
+    arrow, which some sites use for the last page.
+
+    >>> [label_kind(t) for t in ("下一页", "[尾页]", "3", "第 4 页", ">", "»", "新闻")]
+    ['next', 'last', 'num', 'num', 'next?', 'next??', None]
     """
     raw = squash(text)
     if not raw or len(raw) > 12:
@@ -177,9 +185,15 @@ def label_kind(text: str) -> str | None:
         if word in words:
             return kind
     compact = raw.replace(" ", "")
-    for kind, symbols in (("last", LAST_SYMBOLS), ("first", FIRST_SYMBOLS), ("next", NEXT_SYMBOLS), ("prev", PREV_SYMBOLS)):
+    for kind, symbols in (
+        ("last?", LAST_SYMBOLS),
+        ("first?", FIRST_SYMBOLS),
+        ("next?", NEXT_SYMBOLS),
+        ("next??", NEXT_FAR_SYMBOLS),
+        ("prev?", PREV_SYMBOLS),
+    ):
         if compact in symbols:
-            return kind + "?"
+            return kind
     return None
 
 
@@ -221,7 +235,7 @@ def _has_label_sibling(a: lxml_html.HtmlElement) -> bool:
     """A ``首页`` link is a pager label only with page numbers or other labels beside it."""
     parent = _climb(a)
     for other in parent.iter("a"):
-        if other is not a and label_kind(_link_text(other)) in ("num", "next", "prev", "last"):
+        if other is not a and label_kind(_link_text(other)) in ("num", "next", "prev", "last", "next?", "prev?"):
             return True
     return False
 
@@ -297,8 +311,8 @@ def _read_pager(
                 if number is not None:
                     current_numbers.append((bool(CURRENT_HINT_RE.search(_hints(el))), number))
                 continue
-            links.append((kind.rstrip("?"), number, url) if kind != "num" else ("num", number, url))
-        elif len(el) == 0 and el.tag not in ("script", "style", "option", "input", "select"):
+            links.append((kind, number, url))
+        elif len(el) == 0 and el.tag not in _NOT_PAGE_MARKS and not _COUNT_UNIT_RE.match(el.tail or ""):
             number = _number(el.text or "")
             if number is not None:
                 current_numbers.append((True, number))
@@ -314,17 +328,17 @@ def _current_number(marks: list[tuple[bool, int]]) -> int | None:
 
 
 def _pick_next(links: list[tuple[str, int | None, str]], current_no: int | None) -> str | None:
-    """The next page: a 下一页 link, else a bare ``>``, else the number after the current one."""
-    for wanted in ("next",):
-        for kind, _, url in links:
-            if kind == wanted:
-                return url
+    """The next page, most trusted first: a 下一页 link, a bare ``>``, the number after the
+    current one (or 2 when no page 1 is linked: this is page 1), a double arrow."""
+    by_kind: dict[str, str] = {}
+    for kind, _, url in links:
+        by_kind.setdefault(kind, url)
     numbered = {n: url for kind, n, url in links if kind == "num" and n is not None}
     if current_no is not None:
-        return numbered.get(current_no + 1)
-    if 1 not in numbered and 2 in numbered:
-        return numbered[2]
-    return None
+        after = numbered.get(current_no + 1)
+    else:
+        after = numbered.get(2) if 1 not in numbered else None
+    return by_kind.get("next") or by_kind.get("next?") or after or by_kind.get("next??")
 
 
 def _rel_next(root: lxml_html.HtmlElement, base: str | None, current: str | None) -> str | None:
@@ -413,6 +427,7 @@ class Datastore:
 
 DATASTORE_RE = re.compile(r"<datastore\b[^>]*>(?P<body>.*?)</datastore>", re.I | re.S)
 _DATASTORE_TAG_RE = re.compile(r"<datastore\b", re.I)
+_HTML_TAG_RE = re.compile(r"<(?:html|body|head)\b", re.I)
 RECORD_RE = re.compile(r"<record\b[^>]*>\s*(?:<!\[CDATA\[(?P<cdata>.*?)\]\]>|(?P<plain>.*?))\s*</record>", re.I | re.S)
 
 
@@ -426,8 +441,7 @@ def read_datastore(text: str) -> Datastore | None:
     records: list[str] = []
     for block in blocks:
         records.extend((m.group("cdata") or m.group("plain") or "").strip() for m in RECORD_RE.finditer(block.group("body")))
-    head = text.lstrip()[:200].lower()
-    is_response = head.startswith("<?xml") or head.startswith("<datastore")
+    is_response = not _HTML_TAG_RE.search(text)
     nextgroup = _NEXTGROUP_HREF_RE.search(blocks[0].group("body"))
     return Datastore(
         records=[r for r in records if r],
@@ -487,20 +501,22 @@ def _proxy_url(scripts: str, nextgroup: str | None, base: str | None) -> str:
 
 
 def _hanweb_fields(store: Datastore, scripts: str, host_id: str | None) -> dict[str, str]:
-    """The form a jpage pager posts: from the script's parameter object, the nextgroup link, the page."""
+    """The form a jpage pager posts: the script's parameter object, else the nextgroup link's
+    query and the id of the block holding the datastore, with jpage's usual defaults."""
     found: dict[str, str] = {}
     if store.nextgroup:
         for key, value in parse_qsl(urlsplit(store.nextgroup).query, keep_blank_values=True):
-            found.setdefault(key, _unquote_fully(value))
-    for obj in _PARAM_OBJECT_RE.finditer(scripts):
+            if key in HANWEB_FORM_FIELDS:
+                found.setdefault(key, _unquote_fully(value))
+    for obj in _PARAM_OBJECT_RE.finditer(scripts):  # what the script posts, all of it
         for key, *values in _PARAM_PAIR_RE.findall(obj.group(1)):
             found[key] = next((v for v in values if v), "")
     if "unitid" not in found and host_id and host_id.isdigit():
         found["unitid"] = host_id
-    fields = {key: found[key] for key in HANWEB_FORM_FIELDS if key in found}
     for key, value in HANWEB_DEFAULTS.items():
-        fields.setdefault(key, value)
-    return {key: fields[key] for key in HANWEB_FORM_FIELDS if key in fields}
+        found.setdefault(key, value)
+    ordered = [key for key in HANWEB_FORM_FIELDS if key in found] + [key for key in found if key not in HANWEB_FORM_FIELDS]
+    return {key: found[key] for key in ordered}
 
 
 def _unquote_fully(value: str) -> str:

@@ -40,11 +40,36 @@ def heading_text(el: lxml.html.HtmlElement) -> str:
         if kept and (P.LABEL_RE.search(line) or re.search(r"(?:19|20)\d{2}\s*[-/年.]", line)):
             break
         kept.append(line)
-    joined = " ".join(kept)
-    # CJK on both sides of a line break: no space in print.
-    return re.sub(r"(?<=[\u4e00-\u9fff“”，。：；！？（）])\s(?=[\u4e00-\u9fff“”（）])", "", joined)
+    return join_lines(kept)
 
 
+def join_lines(lines: list[str]) -> str:
+    """One headline from the lines it is printed on: CJK on both sides of a line break
+    takes no space, as in print.
+
+    >>> join_lines(["全国人民代表大会常务委员会", "关于批准2007年决议"])
+    '全国人民代表大会常务委员会关于批准2007年决议'
+    """
+    joined = " ".join(lines)
+    return re.sub(r"(?<=[\u4e00-\u9fff“”，。：；！？（）\d])\s(?=[\u4e00-\u9fff“”（）])", "", joined)
+
+
+def headline_in_lines(lines: list[tuple[str, lxml.html.HtmlElement]], reference: str) -> TitleGuess | None:
+    """The headline as printed at the top of the body when the page has no heading for
+    it (a bold centred first paragraph, often broken over lines): the first lines
+    that together spell the ``<title>`` headline, with the block that holds them."""
+    wanted = _norm(reference)
+    if len(wanted) < 5:
+        return None
+    texts = [text for text, _ in lines[:6]]
+    for start in range(min(2, len(texts))):
+        for end in range(start + 1, min(start + 5, len(texts)) + 1):
+            joined = _norm("".join(texts[start:end]))
+            if joined == wanted:
+                return TitleGuess(join_lines(texts[start:end]), lines[start][1])
+            if not wanted.startswith(joined):
+                break
+    return None
 
 
 def title_tag_parts(root: lxml.html.HtmlElement) -> list[str]:
@@ -162,10 +187,12 @@ def _inside_negative(el: lxml.html.HtmlElement) -> bool:
 
 
 def find_subtitle(title: TitleGuess | None) -> str | None:
-    """A deck printed right above or below the headline, marked as a sub/lead title."""
+    """The deck printed right above (引题) and below (副题) the headline, marked as a
+    sub/lead title or set as a smaller heading; both, one per line, when both are there."""
     if title is None or title.element is None:
         return None
     el = title.element
+    found: list[str] = []
     for sibling in (el.getprevious(), el.getnext()):
         if sibling is None or not isinstance(sibling.tag, str):
             continue
@@ -174,5 +201,5 @@ def find_subtitle(title: TitleGuess | None) -> str | None:
             continue
         marked = P.SUBTITLE_HINT_RE.search(hints(sibling)) or (sibling.tag in _HEADINGS and sibling.tag != el.tag)
         if marked and _norm(text) != _norm(title.text) and not re.search(r"\d{4}[-年/]", text):
-            return text
-    return None
+            found.append(text)
+    return "\n".join(found) or None

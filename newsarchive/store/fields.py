@@ -116,9 +116,12 @@ def title_key(title: str | None) -> str | None:
 
 def utc_iso(moment: datetime | str | None = None) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ``: fixed width so text order is time order. A naive
-    datetime is taken as UTC; a string is passed through (already formatted)."""
+    datetime is taken as UTC; an ISO string is parsed and normalized the same way."""
     if isinstance(moment, str):
-        return moment
+        try:
+            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        except ValueError:
+            return moment  # not ISO: kept as given rather than lost
     if moment is None:
         moment = datetime.now(timezone.utc)
     if moment.tzinfo is not None:

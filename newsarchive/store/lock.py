@@ -61,7 +61,7 @@ def holder_alive(holder: dict[str, Any]) -> bool:
 
 def read_holder(conn: sqlite3.Connection) -> dict[str, Any] | None:
     row = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM archive_lock WHERE id = 1").fetchone()
-    return dict(zip(_COLUMNS, row)) if row else None
+    return dict(zip(_COLUMNS, row, strict=True)) if row else None
 
 
 def describe(holder: dict[str, Any], path: Path | str) -> str:

@@ -1,0 +1,175 @@
+"""Archive benchmark: insert throughput, search latency and size on disk.
+
+Builds an archive of synthetic articles (sentences of the golden fixtures' real Chinese
+text, recombined) through the bulk path, then measures ``Archive.store_article`` on a
+further batch (so the dedup lookups run against a full archive), full-text search on
+3-4 character terms (index) and 2 character terms (scan), and the file size.
+
+    python bench/store_bench.py                     # 1,000,000 articles
+    python bench/store_bench.py --articles 100000   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from newsarchive.store import open_archive  # noqa: E402
+from newsarchive.store.bulk import load_new  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+PORTALS = [f"portal{i:02d}" for i in range(20)]
+SECTIONS = ["政务要闻", "通知公告", "部门动态", "基层动态", "政策解读"]
+
+
+def sentences() -> list[str]:
+    """Sentences of the fixtures' expected bodies: real officialese, reusable as text."""
+    found: set[str] = set()
+    for path in sorted(FIXTURES.glob("*.json")):
+        body = json.loads(path.read_text("utf-8")).get("body") or ""
+        for sentence in re.split(r"(?<=[。！？])", body):
+            sentence = sentence.strip()
+            if 10 <= len(sentence) <= 200:
+                found.add(sentence)
+    return sorted(found)
+
+
+def synthetic(pool: list[str], count: int, seed: int, start: int = 0) -> Iterator[dict[str, Any]]:
+    rng = random.Random(seed)
+    for number in range(start, start + count):
+        picked = rng.sample(pool, rng.randint(6, 14))
+        paragraphs = ["".join(picked[i : i + 3]) for i in range(0, len(picked), 3)]
+        yield {
+            "url": f"http://www.{PORTALS[number % len(PORTALS)]}.gov.cn/art/{number}.html",
+            "title": picked[0][:24].rstrip("。，") + f"（第{number}号）",
+            "subtitle": None,
+            "published_at": f"20{10 + number % 15:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+            "T09:30:00+08:00",
+            "published_at_from": "page",
+            "source": rng.choice(["新华社", "人民日报", "本网", None]),
+            "authors": rng.choice([[], ["张三"], ["李四", "王五"]]),
+            "editor": None,
+            "body": "\n".join(paragraphs),
+            "body_html": None,
+            "section": ["首页", "新闻"],
+            "prev_url": None,
+            "next_url": None,
+            "images": [],
+            "attachments": [],
+            "read_count": None,
+        }
+
+
+def timed(fn, *args: Any, **kw: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn(*args, **kw)
+    return time.perf_counter() - started, result
+
+
+def latencies(archive, queries: list[str]) -> list[float]:
+    out = []
+    for query in queries:
+        seconds, _ = timed(archive.search, query, limit=20)
+        out.append(seconds * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1_000_000, help="archive size")
+    parser.add_argument(
+        "--measure", type=int, default=20_000, help="articles stored through store_article"
+    )
+    parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
+    parser.add_argument("--queries", type=int, default=200, help="indexed searches timed")
+    parser.add_argument("--scans", type=int, default=5, help="short-term (scan) searches timed")
+    parser.add_argument("--db", type=Path, help="archive file (default: a temporary one)")
+    args = parser.parse_args()
+
+    measured = min(args.measure, args.articles)
+    bulk = args.articles - measured
+    pool = sentences()
+    workdir = None if args.db else tempfile.TemporaryDirectory(prefix="store-bench-")
+    path = args.db or Path(workdir.name) / "archive.db"
+    archive = open_archive(path)
+    rng = random.Random(7)
+    try:
+        items = (
+            (article, {"portal": article["url"].split(".")[1], "section": rng.choice(SECTIONS),
+                       "final_url": article["url"]})
+            for article in synthetic(pool, bulk, seed=1)
+        )  # fmt: skip
+        bulk_s, _ = timed(load_new, archive, items)
+
+        def store_all() -> None:
+            fresh = synthetic(pool, measured, seed=2, start=bulk)
+            while chunk := [a for _, a in zip(range(args.batch), fresh, strict=False)]:
+                with archive.transaction():
+                    for article in chunk:
+                        archive.store_article(
+                            article,
+                            portal=article["url"].split(".")[1],
+                            section=rng.choice(SECTIONS),
+                            final_url=article["url"],
+                        )
+
+        store_s, _ = timed(store_all)
+        archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        archive.conn.execute("PRAGMA optimize")
+
+        words = random.Random(3)
+        terms = []
+        for _ in range(args.queries):
+            sentence = words.choice(pool)
+            size = words.choice((3, 4))
+            start = words.randrange(0, max(1, len(sentence) - size))
+            terms.append(sentence[start : start + size])
+        fts = latencies(archive, terms)
+        short = latencies(archive, [words.choice(pool)[:2] for _ in range(args.scans)])
+        size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    finally:
+        archive.close()
+        if workdir:
+            workdir.cleanup()
+
+    rows = [
+        ("articles in archive", f"{args.articles:,}"),
+        ("bulk load", f"{bulk:,} in {bulk_s:.0f} s = {bulk / bulk_s if bulk_s else 0:,.0f}/s"),
+        (
+            f"store_article (batches of {args.batch})",
+            f"{measured:,} in {store_s:.1f} s = {measured / store_s:,.0f}/s",
+        ),
+        (
+            f"search, 3-4 chars (FTS), {len(fts)} queries",
+            f"median {statistics.median(fts):.1f} ms, p95 {p95(fts):.1f} ms",
+        ),
+        (
+            f"search, 2 chars (scan), {len(short)} queries",
+            f"median {statistics.median(short):.0f} ms, p95 {p95(short):.0f} ms",
+        ),
+        ("size on disk", f"{size / 2**20:,.0f} MiB = {size / args.articles:,.0f} bytes/article"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""What a crawl did: one progress line while it runs, a table per section at the end,
+and the exit status a cron job can act on. Everything is read from Scrapy's stats."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+from newsarchive import exitcodes
+
+_PREFIX = "newsarchive/section/"
+
+
+def section_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per-section counters out of the flat stats keys ``newsarchive/section/NAME/KEY``."""
+    rows: dict[str, dict[str, Any]] = {}
+    for key, value in stats.items():
+        if not key.startswith(_PREFIX):
+            continue
+        rest = key[len(_PREFIX) :]
+        # Section names may hold "/" (zero-configuration sections are URL paths).
+        section, counter = rest.rsplit("/errors/", 1) if "/errors/" in rest else rest.rsplit("/", 1)
+        counter = f"errors/{counter}" if "/errors/" in rest else counter
+        row = rows.setdefault(section, {"section": section, "list_pages": 0, "new": 0, "updated": 0, "known": 0, "blocked": 0, "errors": {}})
+        if counter.startswith("errors/"):
+            row["errors"][counter[len("errors/") :]] = row["errors"].get(counter[len("errors/") :], 0) + value
+        elif counter == "list_pages":
+            row["list_pages"] += value
+        elif counter == "articles_new":
+            row["new"] += value
+        elif counter == "articles_updated":
+            row["updated"] += value
+        elif counter in ("known", "known_neighbours", "articles_unchanged", "articles_alias"):
+            row["known"] += value
+        elif counter == "blocked":
+            row["blocked"] += value
+    return sorted(rows.values(), key=lambda r: r["section"])
+
+
+def exit_status(rows: list[dict[str, Any]]) -> int:
+    """0 ok; 1 finished with errors; 3 blocked (most fetches met a challenge)."""
+    blocked = sum(r["blocked"] for r in rows)
+    errors = sum(sum(r["errors"].values()) for r in rows)
+    archived = sum(r["new"] + r["updated"] + r["known"] for r in rows)
+    if blocked and blocked >= archived:
+        return exitcodes.BLOCKED
+    return exitcodes.ERRORS if errors or blocked else exitcodes.OK
+
+
+def render_table(rows: list[dict[str, Any]]) -> str:
+    """The end-of-run table, one line per section and a total."""
+    header = ("section", "list pages", "new", "updated", "known", "blocked", "errors")
+    lines = [header]
+    total = {"list_pages": 0, "new": 0, "updated": 0, "known": 0, "blocked": 0, "errors": {}}
+    for row in rows:
+        lines.append((row["section"], str(row["list_pages"]), str(row["new"]), str(row["updated"]), str(row["known"]), str(row["blocked"]), _errors(row["errors"])))
+        for key in ("list_pages", "new", "updated", "known", "blocked"):
+            total[key] += row[key]
+        for kind, n in row["errors"].items():
+            total["errors"][kind] = total["errors"].get(kind, 0) + n
+    lines.append(("total", str(total["list_pages"]), str(total["new"]), str(total["updated"]), str(total["known"]), str(total["blocked"]), _errors(total["errors"])))
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for index, line in enumerate(lines):
+        out.append("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line)).rstrip())
+        if index == 0 or index == len(lines) - 2:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _errors(errors: dict[str, int]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(errors.items())) or "-"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
+
+
+class ProgressLine:
+    """One line on stderr, refreshed every few seconds: pages, articles, errors, rate, section."""
+
+    def __init__(self, crawler: Crawler, interval: float = 2.0) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.started = time.monotonic()
+        self.loop: task.LoopingCall | None = None
+        self.tty = sys.stderr.isatty()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressLine:
+        extension = cls(crawler)
+        if crawler.settings.getbool("NEWSARCHIVE_PROGRESS"):
+            crawler.signals.connect(extension.opened, signal=signals.spider_opened)
+            crawler.signals.connect(extension.closed, signal=signals.spider_closed)
+        return extension
+
+    def opened(self, spider: Any) -> None:
+        self.loop = task.LoopingCall(self.show)
+        self.loop.start(self.interval, now=False)
+
+    def closed(self, spider: Any, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.show(final=True)
+
+    def line(self) -> str:
+        stats = self.crawler.stats.get_stats()
+        pages = stats.get("response_received_count", 0)
+        errors = sum(v for k, v in stats.items() if k.startswith(_PREFIX) and "/errors/" in k)
+        blocked = sum(v for k, v in stats.items() if k.startswith(_PREFIX) and k.endswith("/blocked"))
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        return (
+            f"pages {pages}  archived {stats.get('newsarchive/articles_archived', 0)}  errors {errors}  blocked {blocked}  "
+            f"{pages / elapsed:.1f} pages/s  section {stats.get('newsarchive/current_section', '-')}"
+        )
+
+    def show(self, final: bool = False) -> None:
+        text = self.line()
+        if self.tty:
+            sys.stderr.write("\r\x1b[2K" + text + ("\n" if final else ""))
+        elif not final:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()

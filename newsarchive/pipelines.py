@@ -1,0 +1,113 @@
+"""Crawl items into the archive: raw pages and articles, each item in one transaction."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from newsarchive.store import Archive, open_archive
+
+
+class ArchivePipeline:
+    """Writes ``page`` and ``article`` items; counts new/known/updated per section.
+
+    The runner (``newsarchive crawl``) opens the archive, takes its lock and starts the
+    run; under a bare ``scrapy crawl`` the pipeline does all three itself.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db = crawler.settings.get("NEWSARCHIVE_DB")
+        self.run_id: int | None = crawler.settings.getint("NEWSARCHIVE_RUN_ID") or None
+        self.archive: Archive | None = None
+        self.lock = None
+        self.own_run = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        if not crawler.settings.get("NEWSARCHIVE_DB"):
+            raise NotConfigured("NEWSARCHIVE_DB is not set")
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = spider or self.crawler.spider
+        self.archive = open_archive(self.db)
+        holder = self.archive.lock_holder()
+        if not holder or holder.get("pid") != os.getpid():
+            self.lock = self.archive.lock(command=f"scrapy crawl {spider.name}")
+            self.lock.__enter__()
+        if self.run_id is None:
+            self.run_id = self.archive.begin_run("scrapy crawl", [spider.name], {})
+            self.own_run = True
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.archive is None:
+            return
+        if self.own_run and self.run_id is not None:
+            from newsarchive.crawl.report import exit_status, section_rows
+
+            stats = self.stats.get_stats()
+            self.archive.finish_run(self.run_id, exit_status(section_rows(stats)), counts={"sections": section_rows(stats)}, stats=_jsonable(stats))
+        if self.lock is not None:
+            self.lock.__exit__(None, None, None)
+        self.archive.close()
+
+    def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
+        assert self.archive is not None
+        outcome = write_item(self.archive, item, self.run_id)
+        if item.get("kind") == "article":
+            self.stats.inc_value(f"newsarchive/section/{item['section']}/articles_{outcome}")
+            self.stats.inc_value("newsarchive/articles_archived" if outcome in ("new", "updated") else "newsarchive/articles_seen")
+            return {"kind": "article", "url": item["final_url"], "outcome": outcome}
+        return {"kind": item.get("kind"), "url": item.get("url")}
+
+
+def write_item(archive: Archive, item: dict[str, Any], run_id: int | None) -> str:
+    """Store one crawl item: a raw ``page``, or an ``article`` with its pages, in one
+    transaction. Returns the article's outcome (new/updated/unchanged/alias) or "page".
+
+    Local crawls (this pipeline) and distributed ingest share it, so both dedupe and
+    version the same way.
+    """
+    if item.get("kind") == "page":
+        record_page(archive, item, run_id)
+        return "page"
+    if item.get("kind") != "article":
+        raise ValueError(f"not a crawl item: {item.get('kind')!r}")
+    with archive.transaction():
+        page_ids = [record_page(archive, page, run_id) for page in item["pages"]]
+        outcome = archive.store_article(
+            item["article"],
+            portal=item["portal"],
+            section=item["section"],
+            requested_url=item["requested_url"],
+            final_url=item["final_url"],
+            page_id=page_ids[0] if page_ids else None,
+            fetched_at=item["pages"][0]["fetched_at"] if item["pages"] else None,
+            run_id=run_id,
+        )
+    return outcome
+
+
+def record_page(archive: Archive, page: dict[str, Any], run_id: int | None) -> int:
+    return archive.record_page(
+        url=page["url"],
+        final_url=page["final_url"],
+        status=page["status"],
+        headers=page["headers"],
+        body=page["body"],
+        fetched_at=page["fetched_at"],
+        run_id=run_id,
+        portal=page["portal"],
+        method=page["method"],
+        request_headers=page["request_headers"],
+    )
+
+
+def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items() if isinstance(v, (int, float, str)) or hasattr(v, "isoformat")}

@@ -1,0 +1,248 @@
+"""Portal definitions: ``spiders/NAME.toml`` files, the user's catalogue of portals.
+
+A definition is data, not code: name, title, allowed hosts, sections (栏目) with a human
+name each, and optional overrides for pages the generic extractors misread. Mistakes
+are reported with the file and the key, at load time.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from newsarchive.extract.article import SELECTABLE_FIELDS
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
+_POLITENESS_KEYS = {
+    "download_delay": float,
+    "concurrent_requests_per_domain": int,
+    "obey_robots": bool,
+    "autothrottle": bool,
+    "user_agent": str,
+}
+_TOP_KEYS = {"name", "title", "allowed_hosts", "sections", "overrides", "politeness", "encoding"}
+_OVERRIDE_KEYS = {"list_item", "next_page", "article_url_pattern", "fields", "encoding"}
+
+
+class PortalError(ValueError):
+    """A portal definition that cannot be used; names the file and the key."""
+
+    def __init__(self, source: str, key: str, message: str) -> None:
+        self.source, self.key = source, key
+        super().__init__(f"{source}: {key}: {message}")
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Portal:
+    name: str
+    title: str
+    allowed_hosts: tuple[str, ...]
+    sections: tuple[Section, ...]
+    list_item: str | None = None
+    next_page: str | None = None
+    article_url_pattern: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+    politeness: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+    def select_sections(self, names: list[str] | None) -> Portal:
+        """The same portal limited to the named sections (``--sections``)."""
+        if not names:
+            return self
+        known = {s.name for s in self.sections}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise PortalError(self.source or self.name, "sections", f"no section named {', '.join(missing)} (have: {', '.join(sorted(known))})")
+        return replace(self, sections=tuple(s for s in self.sections if s.name in names))
+
+    def relocated(self, base_url: str) -> Portal:
+        """The portal served from another origin (the demo portal on a free port)."""
+        new = urlsplit(base_url)
+        hosts = {urlsplit(s.url).netloc for s in self.sections}
+
+        def move(url: str) -> str:
+            parts = urlsplit(url)
+            return urlunsplit((new.scheme, new.netloc, parts.path, parts.query, parts.fragment)) if parts.netloc in hosts else url
+
+        return replace(
+            self,
+            allowed_hosts=(new.hostname or "",),
+            sections=tuple(Section(s.name, move(s.url)) for s in self.sections),
+        )
+
+
+def portals_dir() -> Path:
+    """Where definitions live: $NEWSARCHIVE_PORTALS, ./spiders, or the project's spiders/."""
+    env = os.environ.get("NEWSARCHIVE_PORTALS")
+    if env:
+        return Path(env)
+    here = Path.cwd() / "spiders"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "spiders"
+
+
+def load_portal(path: Path) -> Portal:
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise PortalError(source, "-", f"cannot read: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise PortalError(source, "-", f"not valid TOML: {error}") from error
+    portal = parse_portal(data, source)
+    if portal.name != path.stem:
+        raise PortalError(source, "name", f"{portal.name!r} must match the file name {path.stem!r}")
+    return portal
+
+
+def parse_portal(data: dict[str, Any], source: str) -> Portal:
+    """Validate a definition's data; every mistake names its key."""
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise PortalError(source, sorted(unknown)[0], f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    name = _required_str(data, "name", source)
+    if not _NAME_RE.match(name):
+        raise PortalError(source, "name", f"{name!r}: use lower-case letters, digits, '-' and '_'")
+    sections = _sections(data.get("sections"), source)
+    hosts = data.get("allowed_hosts")
+    if hosts is None:
+        hosts = sorted({urlsplit(s.url).hostname or "" for s in sections})
+    if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
+        raise PortalError(source, "allowed_hosts", "must be a list of host names")
+    for index, section in enumerate(sections):
+        host = urlsplit(section.url).hostname or ""
+        if not any(host == h or host.endswith("." + h) for h in hosts):
+            raise PortalError(source, f"sections[{index}].url", f"host {host!r} is not in allowed_hosts")
+    overrides = data.get("overrides", {})
+    if not isinstance(overrides, dict):
+        raise PortalError(source, "overrides", "must be a table")
+    bad = set(overrides) - _OVERRIDE_KEYS
+    if bad:
+        raise PortalError(source, f"overrides.{sorted(bad)[0]}", f"unknown key (allowed: {', '.join(sorted(_OVERRIDE_KEYS))})")
+    fields = overrides.get("fields", {})
+    if not isinstance(fields, dict):
+        raise PortalError(source, "overrides.fields", "must be a table of field = selector")
+    for key, value in fields.items():
+        if key not in SELECTABLE_FIELDS:
+            raise PortalError(source, f"overrides.fields.{key}", f"not a selectable field ({', '.join(SELECTABLE_FIELDS)})")
+        if not isinstance(value, str) or not value.strip():
+            raise PortalError(source, f"overrides.fields.{key}", "must be a CSS or XPath selector")
+    pattern = overrides.get("article_url_pattern")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as error:
+            raise PortalError(source, "overrides.article_url_pattern", f"not a regular expression: {error}") from error
+    for key in ("list_item", "next_page", "encoding"):
+        if key in overrides and not isinstance(overrides[key], str):
+            raise PortalError(source, f"overrides.{key}", "must be a string")
+    encoding = overrides.get("encoding") or data.get("encoding")
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError as error:
+            raise PortalError(source, "overrides.encoding", f"unknown encoding {encoding!r}") from error
+    return Portal(
+        name=name,
+        title=str(data.get("title") or name),
+        allowed_hosts=tuple(hosts),
+        sections=tuple(sections),
+        list_item=overrides.get("list_item"),
+        next_page=overrides.get("next_page"),
+        article_url_pattern=pattern,
+        fields=dict(fields),
+        encoding=encoding,
+        politeness=_politeness(data.get("politeness", {}), source),
+        source=source,
+    )
+
+
+def _required_str(data: dict[str, Any], key: str, source: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise PortalError(source, key, "is required and must be a non-empty string")
+    return value.strip()
+
+
+def _sections(value: Any, source: str) -> list[Section]:
+    if not isinstance(value, list) or not value:
+        raise PortalError(source, "sections", "needs at least one [[sections]] entry with name and url")
+    sections: list[Section] = []
+    for index, entry in enumerate(value):
+        key = f"sections[{index}]"
+        if not isinstance(entry, dict):
+            raise PortalError(source, key, "must be a table with name and url")
+        name = _required_str(entry, "name", f"{source}: {key}") if "name" in entry else None
+        if name is None:
+            raise PortalError(source, f"{key}.name", "is required")
+        url = entry.get("url")
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise PortalError(source, f"{key}.url", f"{url!r} is not an http(s) URL")
+        sections.append(Section(name, url))
+    names = [s.name for s in sections]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise PortalError(source, "sections", f"duplicate section name {sorted(duplicates)[0]!r}")
+    return sections
+
+
+def _politeness(value: Any, source: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PortalError(source, "politeness", "must be a table")
+    for key, item in value.items():
+        kind = _POLITENESS_KEYS.get(key)
+        if kind is None:
+            raise PortalError(source, f"politeness.{key}", f"unknown key (allowed: {', '.join(sorted(_POLITENESS_KEYS))})")
+        number_for_float = kind is float and isinstance(item, int) and not isinstance(item, bool)
+        wrong_type = not isinstance(item, kind) or (kind is int and isinstance(item, bool))
+        if wrong_type and not number_for_float:
+            raise PortalError(source, f"politeness.{key}", f"must be {kind.__name__}")
+    return dict(value)
+
+
+def load_portals(directory: Path | None = None) -> dict[str, Portal]:
+    """Every definition in the folder, by name; the first mistake raises PortalError."""
+    folder = directory or portals_dir()
+    portals: dict[str, Portal] = {}
+    for path in sorted(folder.glob("*.toml")):
+        portal = load_portal(path)
+        portals[portal.name] = portal
+    return portals
+
+
+def zero_config_portal(urls: list[str]) -> Portal:
+    """A portal for bare URLs: each URL a section (or an article), staying on their hosts."""
+    sections: list[Section] = []
+    hosts: list[str] = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise PortalError("command line", url, "not an http(s) URL")
+        host = parts.hostname or ""
+        if host not in hosts:
+            hosts.append(host)
+        label = parts.path.rstrip("/").rsplit("/", 1)[-1] or "/"
+        name = f"{host}{parts.path}" if len(urls) > 1 else label
+        sections.append(Section(name if name not in {s.name for s in sections} else url, url))
+    name = re.sub(r"[^a-z0-9_\-]", "-", hosts[0].lower())[:64] if hosts else "urls"
+    return Portal(name=name, title=hosts[0] if hosts else name, allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line")

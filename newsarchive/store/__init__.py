@@ -1,0 +1,20 @@
+"""The archive: a clean, deduplicated, searchable SQLite file of everything crawled.
+
+``open_archive`` is the door; see ``Archive`` for what the crawler calls.
+"""
+
+from __future__ import annotations
+
+from newsarchive.store.archive import DEFAULT_PATH, Archive, ArchiveLock, open_archive
+from newsarchive.store.canonical import canonical_url
+from newsarchive.store.errors import ArchiveError, ArchiveLocked
+
+__all__ = [
+    "DEFAULT_PATH",
+    "Archive",
+    "ArchiveError",
+    "ArchiveLock",
+    "ArchiveLocked",
+    "canonical_url",
+    "open_archive",
+]

@@ -1,0 +1,112 @@
+"""What is in the archive, per portal and section, and whether a portal's pages changed.
+
+A portal whose template changes does not fail loudly: its articles simply come back
+without a date or a source. Each run therefore records, per portal, how many of the
+articles it stored had each field (``run_coverage``); a share that falls sharply against
+the portal's previous run is flagged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+# "Has this field" for each field whose coverage is watched; one definition for both the
+# per-run record and the archive-wide statistics.
+PRESENT = {
+    "title": "coalesce(title, '') != ''",
+    "date": "coalesce(published_at, '') != ''",
+    "source": "coalesce(source, '') != ''",
+    "authors": "coalesce(authors, '[]') != '[]'",
+    "body": "coalesce(body, '') != ''",
+}
+DROP = 0.2  # a fall of 20 points in a field's share is not noise
+MIN_ARTICLES = 5  # runs with fewer articles say too little to compare
+
+
+def record_coverage(conn: sqlite3.Connection, run_id: int) -> None:
+    """Store, per portal, the field counts of the articles this run stored or saw."""
+    sums = ", ".join(f"sum({expr})" for expr in PRESENT.values())
+    conn.execute(
+        "INSERT OR REPLACE INTO run_coverage (run_id, portal, articles, "
+        + ", ".join(f"with_{name}" for name in PRESENT)
+        + f") SELECT ?, portal, count(*), {sums} FROM articles WHERE run_id = ? GROUP BY portal",
+        (run_id, run_id),
+    )
+
+
+def _shares(row: sqlite3.Row) -> dict[str, float]:
+    total = row["articles"] or 0
+    return {name: (row[f"with_{name}"] or 0) / total if total else 0.0 for name in PRESENT}
+
+
+def coverage_drops(conn: sqlite3.Connection, portal: str) -> dict[str, tuple[float, float]]:
+    """Fields whose share fell by DROP or more from the portal's previous run to its last:
+    ``{field: (previous share, last share)}``."""
+    rows = conn.execute(
+        "SELECT * FROM run_coverage WHERE portal = ? AND articles >= ? ORDER BY run_id DESC "
+        "LIMIT 2",
+        (portal, MIN_ARTICLES),
+    ).fetchall()
+    if len(rows) < 2:
+        return {}
+    last, previous = _shares(rows[0]), _shares(rows[1])
+    return {
+        name: (previous[name], last[name])
+        for name in PRESENT
+        if previous[name] - last[name] >= DROP
+    }
+
+
+def last_run(conn: sqlite3.Connection, portal: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT id, command, started_at, finished_at, exit_status FROM crawl_runs r "
+        "WHERE id IN (SELECT run_id FROM run_coverage WHERE portal = :portal) "
+        "OR EXISTS (SELECT 1 FROM json_each(r.targets) WHERE value = :portal) "
+        "ORDER BY id DESC LIMIT 1",
+        {"portal": portal},
+    ).fetchone()
+    if row is None:
+        return None
+    run = dict(row)
+    run["status"] = "unfinished" if row["finished_at"] is None else row["exit_status"]
+    return run
+
+
+def _groups(conn: sqlite3.Connection, keys: str) -> list[dict[str, Any]]:
+    shares = ", ".join(f"avg({expr}) AS {name}" for name, expr in PRESENT.items())
+    rows = conn.execute(
+        f"SELECT {keys}, count(*) AS articles, min(published_at) AS first_published, "
+        f"max(published_at) AS last_published, {shares} FROM articles "
+        f"GROUP BY {keys} ORDER BY {keys}"
+    )
+    out = []
+    for row in rows:
+        group = dict(row)
+        group["coverage"] = {name: group.pop(name) for name in PRESENT}
+        out.append(group)
+    return out
+
+
+def archive_stats(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Totals, per-portal and per-section counts, date ranges, field coverage, last runs
+    and coverage drops."""
+    totals = {
+        name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for name, table in (
+            ("articles", "articles"),
+            ("pages", "pages"),
+            ("versions", "article_versions"),
+            ("aliases", "article_aliases"),
+            ("attachments", "attachments"),
+            ("runs", "crawl_runs"),
+        )
+    }
+    totals["stories"] = conn.execute(
+        "SELECT count(*) FROM (SELECT story_id FROM articles GROUP BY story_id HAVING count(*) > 1)"
+    ).fetchone()[0]
+    portals = _groups(conn, "portal")
+    for portal in portals:
+        portal["last_run"] = last_run(conn, portal["portal"])
+        portal["coverage_drops"] = coverage_drops(conn, portal["portal"])
+    return {"totals": totals, "portals": portals, "sections": _groups(conn, "portal, section")}

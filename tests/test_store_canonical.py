@@ -1,0 +1,47 @@
+"""Canonical URLs: every spelling of one page gives one key."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsarchive.store import canonical_url
+
+SAME = [
+    (
+        "http://www.gov.cn/xinwen/2024-05/13/content_1.htm?b=2&a=1",
+        "http://www.gov.cn/xinwen/2024-05/13/content_1.htm?a=1&b=2",
+    ),
+    ("http://www.gov.cn/a.html#top", "http://www.gov.cn/a.html"),
+    ("HTTP://WWW.GOV.CN/a.html", "http://www.gov.cn/a.html"),
+    ("http://www.gov.cn:80/a.html", "http://www.gov.cn/a.html"),
+    ("https://www.gov.cn:443/a.html", "https://www.gov.cn/a.html"),
+    ("http://www.gov.cn/news/index.html", "http://www.gov.cn/news/"),
+    ("http://www.gov.cn/news/index.htm", "http://www.gov.cn/news/"),
+    ("http://www.gov.cn/news/INDEX.SHTML", "http://www.gov.cn/news/"),
+    ("http://www.gov.cn/news/default.html", "http://www.gov.cn/news/"),
+    ("http://www.gov.cn", "http://www.gov.cn/"),
+    ("http://www.gov.cn/a.html?from=timeline&isappinstalled=0", "http://www.gov.cn/a.html"),
+    (
+        "http://www.gov.cn/a.html?id=7&utm_source=wx&utm_medium=share",
+        "http://www.gov.cn/a.html?id=7",
+    ),
+    ("http://www.gov.cn/a.html?spm=a2c4g.11186623&share=1&id=7", "http://www.gov.cn/a.html?id=7"),
+    ("http://www.gov.cn/中文.html", "http://www.gov.cn/%E4%B8%AD%E6%96%87.html"),
+]
+DIFFERENT = [
+    ("http://www.gov.cn/a.html?id=7", "http://www.gov.cn/a.html?id=8"),
+    ("http://www.gov.cn/a.html", "http://gov.cn/a.html"),
+    ("http://www.gov.cn/news/index_2.html", "http://www.gov.cn/news/"),
+    ("http://www.gov.cn/A.html", "http://www.gov.cn/a.html"),  # paths are case-sensitive
+]
+
+
+@pytest.mark.parametrize(("one", "other"), SAME)
+def test_spellings_of_one_page(one, other):
+    assert canonical_url(one) == canonical_url(other)
+    assert canonical_url(canonical_url(one)) == canonical_url(one)
+
+
+@pytest.mark.parametrize(("one", "other"), DIFFERENT)
+def test_different_pages_stay_apart(one, other):
+    assert canonical_url(one) != canonical_url(other)
