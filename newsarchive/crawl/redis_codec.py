@@ -22,6 +22,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+
 def _encode(value: Any) -> Any:
     if value is None or isinstance(value, (str, bool, int, float)):
         return value

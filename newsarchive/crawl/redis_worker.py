@@ -24,6 +24,7 @@ from twisted.internet.threads import deferToThread
 
 from newsarchive.crawl import redis_known
 from newsarchive.crawl.redis_keys import Keys
+from newsarchive.pipelines import count_outcome
 
 
 def seedable(item: Any) -> Any:
@@ -95,9 +96,5 @@ class QueueItemsPipeline(RedisPipeline):
         return pushed
 
     def _sent(self, item: dict[str, Any]) -> dict[str, Any]:
-        """Count in the reactor thread, and hand on a summary rather than the raw bodies."""
-        if item.get("kind") == "article":
-            self.stats.inc_value(f"newsarchive/section/{item['section']}/articles_new")
-            self.stats.inc_value("newsarchive/articles_queued")
-            return {"kind": "article", "url": item["final_url"], "outcome": "queued"}
-        return {"kind": item.get("kind"), "url": item.get("url")}
+        """Counted in the reactor thread (the push ran in a pool thread)."""
+        return count_outcome(self.stats, item, "new")
