@@ -43,6 +43,8 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 SPIDER_MIDDLEWARES = {"newsarchive.crawl.middlewares.StayOnHosts": 500}
+# Sees 3xx answers before Scrapy's RedirectMiddleware (600) follows them.
+DOWNLOADER_MIDDLEWARES = {"newsarchive.crawl.middlewares.RedirectLoopGuard": 650}
 
 # Where the archive goes (``--db``).
 NEWSARCHIVE_DB = "data/archive.db"

@@ -474,7 +474,7 @@ def test_subprocess_mode_serves_controls_and_stops_cleanly():
         fetch(base + "/tzgg/index.html")
         assert server.request_log() == [("GET", "/tzgg/index.html")]
         port = server.port
-    assert server.pid is None
+    assert server.pid is None and server.exit_code == 0
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
 

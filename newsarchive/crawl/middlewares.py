@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 from scrapy.crawler import Crawler
+
+from newsarchive.store.canonical import canonical_url
 
 
 def host_allowed(url: str, hosts: Iterable[str]) -> bool:
@@ -47,3 +51,24 @@ class StayOnHosts:
         async for item in result:
             if self._keep(item):
                 yield item
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already visited in the same chain."""
+
+
+class RedirectLoopGuard:
+    """Stops a redirect chain that returns to a URL it passed through (A → B → A).
+
+    Without it the loop ends silently in the duplicate filter; with it the fetch fails
+    as ``redirect_loop`` and is counted.
+    """
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+        if response.status not in (301, 302, 303, 307, 308) or b"Location" not in response.headers:
+            return response
+        target = canonical_url(urljoin(request.url, response.headers[b"Location"].decode("latin-1")))
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target in {canonical_url(url) for url in chain}:
+            raise RedirectLoop(f"redirect loop: {request.url} → {target}")
+        return response

@@ -18,7 +18,7 @@ from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
 from newsarchive.crawl.antibot import is_challenge
-from newsarchive.crawl.faults import failure_kind
+from newsarchive.crawl.faults import failure_kind, unreadable_kind
 from newsarchive.extract import ExtractionError, extract_article
 from newsarchive.extract.continuation import continuation_urls
 from newsarchive.extract.decode import decode_html
@@ -39,7 +39,7 @@ def _headers(response: Response) -> dict[str, str]:
 def _keep_form(page: PageRequest, previous: Request | None) -> PageRequest:
     """A data-proxy answer names its next page without the form it was posted with
     (Hanweb's ``dataproxy.jsp``): the next page is posted with the same form."""
-    if previous is None or previous.method != "POST" or page.method != "GET" or page.data:
+    if previous is None or previous.method != "POST" or page.data:
         return page
     if urlsplit(page.url).path != urlsplit(previous.url).path:
         return page
@@ -62,6 +62,7 @@ class PortalSpider(scrapy.Spider):
         self.known: set[str] = set()
         self.recheck_urls: list[str] = []
         self.section_seen: dict[str, set[str]] = {}
+        self.not_articles = {canonical_url(s.url) for s in portal.sections}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -108,7 +109,6 @@ class PortalSpider(scrapy.Spider):
                 callback=self.parse_start,
                 errback=self.failed,
                 meta={"section": section.name, "page_no": 1},
-                dont_filter=True,
             )
         for url in self.recheck_urls:
             yield Request(url, callback=self.parse_article, errback=self.failed, meta={"section": "(recheck)", "recheck": True}, dont_filter=True)
@@ -178,6 +178,8 @@ class PortalSpider(scrapy.Spider):
             if self.is_known(item.url):
                 self.count(section, "known")
                 continue
+            if canon in self.not_articles or urlsplit(item.url).path in ("", "/"):
+                continue  # a section page or the home page linked from the list's breadcrumb
             if ATTACHMENT_RE.search(urlsplit(item.url).path):
                 self.count(section, "files_listed")  # a document in the list, not an article page
                 continue
@@ -185,9 +187,12 @@ class PortalSpider(scrapy.Spider):
             yield self._article_request(item.url, section, "list", priority=1)
         if not listing.items and page_no == 1 and listing.next_page is None:
             self.count(section, "empty_lists")
+        endless = page_no > 1 and new_here == 0  # the site repeats itself: endless pagination
+        if endless and listing.next_page is not None:
+            self.count(section, "errors/endless_pagination")
         stop = (
             page_no >= self.max_pages
-            or (page_no > 1 and new_here == 0)  # the site repeats itself: endless pagination
+            or endless
             or (listing.items and older == len(listing.items))  # all older than --since
             or (listing.items and fresh == 0 and not (self.full or self.resume))  # only known: incremental stop
         )
@@ -267,7 +272,7 @@ class PortalSpider(scrapy.Spider):
 
     def _unreadable(self, response: Response, error: ExtractionError) -> Iterator[Any]:
         section = response.meta.get("section", "?")
-        self.count(section, "errors/unreadable")
+        self.count(section, f"errors/{unreadable_kind(error.reason)}")
         self.logger.warning("unreadable page %s: %s", response.url, error.reason)
         yield self.page_record(response, "unreadable")
 

@@ -38,12 +38,12 @@ async def _serve(portal: DemoPortal, host: str, port: int) -> None:
     except OSError as exc:
         print(f"error: cannot serve on {host}:{port}: {exc}", flush=True)
         raise SystemExit(1) from None
-    bound = server.sockets[0].getsockname()[1]
-    print(f"http://{host}:{bound}", flush=True)
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             asyncio.get_running_loop().add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
+    bound = server.sockets[0].getsockname()[1]
+    print(f"http://{host}:{bound}", flush=True)
     try:
         await stop
     finally:

@@ -146,4 +146,6 @@ def make(ext: str, key: str, title: str = "") -> bytes:
     """The bytes of a file of type ``ext`` for ``key`` (its path) and ``title``."""
     if ext == "png":
         return png(key)
-    return {"pdf": pdf, "docx": docx, "xlsx": xlsx}[ext](title or key)
+    if ext == "pdf":  # the base fonts cannot show Chinese: the PDF names its path instead
+        return pdf(key)
+    return {"docx": docx, "xlsx": xlsx}[ext](title or key)

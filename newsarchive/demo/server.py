@@ -320,6 +320,7 @@ class DemoServer:
         self._engine: Engine | None = None
         self._proc: subprocess.Popen[str] | None = None
         self._base_url: str | None = None
+        self.exit_code: int | None = None  # the child's exit status once stopped (0: clean)
 
     # ---- lifecycle ----------------------------------------------------------------------------
 
@@ -363,6 +364,7 @@ class DemoServer:
                 self._proc.wait(5)
             if self._proc.stdout is not None:
                 self._proc.stdout.close()
+            self.exit_code = self._proc.returncode
             self._proc = None
         self._base_url = None
 
