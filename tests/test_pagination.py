@@ -73,6 +73,7 @@ def test_label_kind(text: str, kind: str | None) -> None:
         ("#page=2", None),
         ("mailto:a@example.gov.cn", None),
         ("ftp://ftp.example.gov.cn/", None),
+        ("http://[::1", None),
         ("", None),
     ],
 )
@@ -382,3 +383,23 @@ def test_dataproxy_get_answer_with_page_numbers() -> None:
     url = "http://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=2&appid=1&webid=28&path=/&columnid=14418&unitid=18878&permissiontype=0"
     listing = extract_listing(xml, url)
     assert listing.next_page == PageRequest(url.replace("page=2", "page=3"))
+
+
+# --- limits -----------------------------------------------------------------------------------
+def test_an_absurd_page_count_is_announced_in_part() -> None:
+    html = _page('<script>createPageHTML(99999999, 0, "index", "html");</script>')
+    listing = extract_listing(html, "http://www.example.gov.cn/xw/index.html")
+    assert listing.next_page == PageRequest("http://www.example.gov.cn/xw/index_1.html")
+    assert len(listing.pages) == 500
+
+
+def test_an_absurd_record_count_is_announced_in_part() -> None:
+    html = _hanweb_page(_record(1), nextgroup=NEXTGROUP, script="$('#212860').jpage({totalRecord:99999999,perPage:1});")
+    listing = extract_listing(html, "http://www.example.gov.cn/col/col33718/index.html")
+    assert len(listing.pages) == 1000
+
+
+def test_a_zero_page_size_in_a_dataproxy_url_announces_nothing() -> None:
+    xml = f"<datastore><totalrecord>40</totalrecord><recordset>{_record(1)}</recordset></datastore>"
+    url = "http://www.example.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=0&perpage=0"
+    assert extract_listing(xml, url).pages == []

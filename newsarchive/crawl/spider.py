@@ -60,6 +60,8 @@ class PortalSpider(scrapy.Spider):
         self.portal = portal
         self.allowed_hosts = portal.allowed_hosts
         self.known: set[str] = set()
+        self.dead: set[str] = set()  # 404s and challenges of earlier runs
+        self.chains: dict[str, tuple[str | None, str | None]] = {}  # stored neighbour links
         self.recheck_urls: list[str] = []
         self.section_seen: dict[str, set[str]] = {}
         self.not_articles = {canonical_url(s.url) for s in portal.sections}
@@ -79,9 +81,13 @@ class PortalSpider(scrapy.Spider):
         if not spider.full and db.exists():
             from newsarchive.store import open_archive
 
+            from newsarchive.store.chains import dead_urls, neighbour_links
+
             archive = open_archive(db, readonly=True)
             try:
                 spider.known = archive.known_urls(spider.portal.name)
+                spider.dead = dead_urls(archive, spider.portal.name)
+                spider.chains = neighbour_links(archive, spider.portal.name) if spider.resume else {}
                 spider.recheck_urls = archive.newest_urls(spider.portal.name, recheck) if recheck else []
             finally:
                 archive.close()
@@ -95,6 +101,9 @@ class PortalSpider(scrapy.Spider):
 
     def is_known(self, url: str) -> bool:
         return not self.full and canonical_url(url) in self.known
+
+    def is_dead(self, url: str) -> bool:
+        return not self.full and canonical_url(url) in self.dead
 
     # -- requests ---------------------------------------------------------------------
 
@@ -177,6 +186,11 @@ class PortalSpider(scrapy.Spider):
                 continue
             if self.is_known(item.url):
                 self.count(section, "known")
+                if self.resume:  # the interrupted run may have walked only part of its chain
+                    yield from self._neighbours(*self.chains.get(canon, (None, None)), section)
+                continue
+            if self.is_dead(item.url):
+                self.count(section, "dead_skipped")
                 continue
             if canon in self.not_articles or urlsplit(item.url).path in ("", "/"):
                 continue  # a section page or the home page linked from the list's breadcrumb
@@ -262,13 +276,25 @@ class PortalSpider(scrapy.Spider):
         yield item
 
     def _neighbours(self, prev_url: str | None, next_url: str | None, section: str) -> Iterator[Request]:
-        for url in (prev_url, next_url):
-            if not url:
+        """Walk on to the neighbours; an archived one ends the walk, except when resuming:
+        then the walk passes through archived articles by their stored links (no fetch)
+        to the first one the interrupted run did not reach."""
+        pending = [url for url in (prev_url, next_url) if url]
+        passed: set[str] = set()
+        while pending:
+            url = pending.pop()
+            canon = canonical_url(url)
+            if canon in passed:
                 continue
-            if self.is_known(url):
+            passed.add(canon)
+            if self.is_dead(url):
+                continue
+            if not self.is_known(url):
+                yield self._article_request(url, section, "neighbour")
+            elif self.resume and canon in self.chains:
+                pending.extend(link for link in self.chains[canon] if link)
+            else:
                 self.count(section, "known_neighbours")
-                continue  # an archived neighbour ends the walk in that direction
-            yield self._article_request(url, section, "neighbour")
 
     def _unreadable(self, response: Response, error: ExtractionError) -> Iterator[Any]:
         section = response.meta.get("section", "?")

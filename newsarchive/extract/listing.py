@@ -63,6 +63,8 @@ SKIP_TAGS = frozenset(("html", "head", "title", "meta", "link", "base", "option"
 MAX_ITEM_DEPTH = 5
 # Heights at which same-shaped sibling blocks are merged into one list (see _groups).
 MERGE_LEVELS = 2
+# Median title length (characters) at which a group counts fully: nav labels are 2-6 long.
+TITLE_FULL = 12
 # Groups scored in full (dates read) after the rough ranking.
 TOP_GROUPS = 6
 # Article-like URLs carry an id or a date: five digits or more in the path or query.
@@ -338,7 +340,7 @@ def _rough_score(group: _Group, hints: _Hints) -> float:
         n = blocks if blocks > 1 else n
     mains = [_main_link(links) for _, links in entries]
     lengths = sorted(len(m.title) for m in mains)
-    group.quality = min(lengths[count // 2], 20) / 20
+    group.quality = min(lengths[count // 2], TITLE_FULL) / TITLE_FULL
     per_item = sum(len({link.url for link in links}) for _, links in entries) / count
     article_like = sum(1 for m in mains if ARTICLE_URL_HINT_RE.search(m.url)) / count
     penalty = 0.2 if hints.negative(group.container) else 1.0

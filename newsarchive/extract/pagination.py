@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from functools import lru_cache
+from urllib.parse import SplitResult, parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 
@@ -54,6 +55,10 @@ _PAGER_MAX_LINKS = 60
 # URL schemes and shapes that are never a fetchable page.
 _BAD_HREF_RE = re.compile(r"^\s*(?:javascript:|mailto:|tel:|sms:|data:|about:|vbscript:|ftp:|file:|#)", re.I)
 _SAME_PAGE_TAIL_RE = re.compile(r"/(?:index|default)\.(?:s?html?|jsp|php|aspx?)$", re.I)
+
+# Pages announced at most from one page: a script or a record count may claim millions; the
+# pages beyond are still reached through each page's next page.
+MAX_ANNOUNCED = 1000
 
 # --- TRS WCM script pagers --------------------------------------------------------------------
 _QUOTED = r"""(?P<q{n}>['"])(?P<{name}>[^'"]*)(?P=q{n})"""
@@ -104,16 +109,29 @@ def resolve(href: str | None, base: str | None) -> str | None:
     href = href.strip().replace("\\", "/")
     if not href or _BAD_HREF_RE.match(href):
         return None
-    url = urljoin(base, href) if base else href
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        url = urljoin(base, href) if base else href
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # a malformed link, e.g. "http://[::1"
+        return None
     if scheme and scheme not in ("http", "https"):
         return None
     return url
 
 
+def _split(url: str) -> SplitResult | None:
+    """urlsplit, or None for a malformed URL (a page's own links can be anything)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def page_key(url: str) -> str:
     """A URL reduced to what tells pages apart: no fragment, ``/index.html`` same as ``/``."""
-    parts = urlsplit(url)
+    parts = _split(url)
+    if parts is None:
+        return url
     path = parts.path or "/"
     if not parts.query:
         path = _SAME_PAGE_TAIL_RE.sub("/", path)
@@ -392,7 +410,8 @@ def _numbered_files(name: str, ext: str, count: int, cur: int, one_based: bool, 
         href = f"{name}.{ext}" if n == first else f"{name}_{n}.{ext}"
         return resolve(href, base) or href
 
-    pages = [PageRequest(file(n)) for n in numbers if n != cur]
+    shown = range(max(first, cur - MAX_ANNOUNCED // 2), min(count + first, cur + MAX_ANNOUNCED // 2 + 1))
+    pages = [PageRequest(file(n)) for n in shown if n != cur]
     next_page = PageRequest(file(cur + 1)) if cur + 1 in numbers else None
     return Paging(next_page, pages)
 
@@ -408,7 +427,10 @@ def _name_from_url(url: str | None) -> tuple[str, str] | None:
     """``index`` and ``html`` from ``.../index_3.html``: the pager's names when the script hides them."""
     if not url:
         return None
-    last = urlsplit(url).path.rsplit("/", 1)[-1]
+    parts = _split(url)
+    if parts is None:
+        return None
+    last = parts.path.rsplit("/", 1)[-1]
     match = re.match(r"^([\w.\-]+?)(?:_\d+)?\.([A-Za-z]{2,5})$", last)
     return (match.group(1), match.group(2)) if match else None
 
@@ -475,16 +497,24 @@ def datastore_paging(store: Datastore, scripts: str, host_id: str | None, base: 
 
 
 def _windows(start: int, per_page: int, total: int) -> Iterator[tuple[int, int]]:
-    while start <= total:
+    """Record windows ``start..total``, MAX_ANNOUNCED of them at most."""
+    for _ in range(MAX_ANNOUNCED):
+        if start > total:
+            return
         yield start, min(start + per_page - 1, total)
         start += per_page
 
 
 def _with_window(url: str, start: int, end: int, per_page: int) -> str:
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _WINDOW_PARAMS]
-    query += [("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(per_page))]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="/"), ""))
+    """The proxy URL asking for records ``start..end`` (other query parameters kept)."""
+    return f"{_window_prefix(url)}startrecord={start}&endrecord={end}&perpage={per_page}"
+
+
+@lru_cache(maxsize=32)
+def _window_prefix(url: str) -> str:
+    parts = _split(url) or urlsplit("")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _WINDOW_PARAMS], safe="/")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, "")) + ("&" if query else "?")
 
 
 def _proxy_url(scripts: str, nextgroup: str | None, base: str | None) -> str:
@@ -492,11 +522,11 @@ def _proxy_url(scripts: str, nextgroup: str | None, base: str | None) -> str:
     match = PROXY_URL_RE.search(scripts)
     if match:
         path = match.group(1)
-    elif nextgroup:
+    elif nextgroup and _split(nextgroup) is not None:
         path = urlsplit(nextgroup).path or DATAPROXY_PATH
     else:
         path = DATAPROXY_PATH
-    path = urlsplit(path).path if "?" in path else path
+    path = path.split("?", 1)[0]
     return resolve(path, base) or path
 
 
@@ -504,8 +534,9 @@ def _hanweb_fields(store: Datastore, scripts: str, host_id: str | None) -> dict[
     """The form a jpage pager posts: the script's parameter object, else the nextgroup link's
     query and the id of the block holding the datastore, with jpage's usual defaults."""
     found: dict[str, str] = {}
-    if store.nextgroup:
-        for key, value in parse_qsl(urlsplit(store.nextgroup).query, keep_blank_values=True):
+    parts = _split(store.nextgroup) if store.nextgroup else None
+    if parts is not None:
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
             if key in HANWEB_FORM_FIELDS:
                 found.setdefault(key, _unquote_fully(value))
     for obj in _PARAM_OBJECT_RE.finditer(scripts):  # what the script posts, all of it
@@ -535,15 +566,18 @@ def _response_paging(store: Datastore, current: str | None) -> Paging:
     hold them, so the windows carry only what the URL gives (``data`` is None unless the query
     names the column), and the crawler carries its own form over.
     """
-    if not current:
+    parts = _split(current) if current else None
+    if parts is None:
         return Paging()
-    query = dict(parse_qsl(urlsplit(current).query, keep_blank_values=True))
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
     lowered = {k.lower(): v for k, v in query.items()}
     if all(k in lowered and lowered[k].isdigit() for k in _WINDOW_PARAMS) and store.total is not None:
         end, per_page = int(lowered["endrecord"]), int(lowered["perpage"])
+        if per_page <= 0:
+            return Paging()
         fields = {k: v for k, v in query.items() if k.lower() not in _WINDOW_PARAMS}
         data = fields if "columnid" in fields else None
-        base_url = urlunsplit(urlsplit(current)._replace(query="", fragment=""))
+        base_url = urlunsplit(parts._replace(query="", fragment=""))
         pages = [PageRequest(_with_window(base_url, s, e, per_page), "POST", data) for s, e in _windows(end + 1, per_page, store.total)]
         return Paging(pages[0] if pages else None, pages)
     return Paging()
@@ -552,9 +586,9 @@ def _response_paging(store: Datastore, current: str | None) -> Paging:
 def response_page_paging(text: str, current: str | None) -> Paging:
     """GET-style answers (``dataproxy.jsp?page=2&...``) that state ``<totalpage>``."""
     total = TOTAL_PAGE_RE.search(text)
-    if not current or not total:
+    parts = _split(current) if current else None
+    if parts is None or not total:
         return Paging()
-    parts = urlsplit(current)
     query = parse_qsl(parts.query, keep_blank_values=True)
     page = next((int(v) for k, v in query if k == "page" and v.isdigit()), None)
     if page is None:
@@ -564,5 +598,6 @@ def response_page_paging(text: str, current: str | None) -> Paging:
         q = [(k, str(n) if k == "page" else v) for k, v in query]
         return urlunsplit(parts._replace(query=urlencode(q, safe="/"), fragment=""))
 
-    pages = [PageRequest(url_for(n)) for n in range(page + 1, int(total.group(1)) + 1)]
+    last = min(int(total.group(1)), page + MAX_ANNOUNCED)
+    pages = [PageRequest(url_for(n)) for n in range(page + 1, last + 1)]
     return Paging(pages[0] if pages else None, pages)
