@@ -59,12 +59,18 @@ class ArchivePipeline:
 
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         assert self.archive is not None
-        outcome = write_item(self.archive, item, self.run_id)
-        if item.get("kind") == "article":
-            self.stats.inc_value(f"newsarchive/section/{item['section']}/articles_{outcome}")
-            self.stats.inc_value("newsarchive/articles_archived" if outcome in ("new", "updated") else "newsarchive/articles_seen")
-            return {"kind": "article", "url": item["final_url"], "outcome": outcome}
-        return {"kind": item.get("kind"), "url": item.get("url")}
+        return count_outcome(self.stats, item, write_item(self.archive, item, self.run_id))
+
+
+def count_outcome(stats: Any, item: dict[str, Any], outcome: str) -> dict[str, Any]:
+    """Count a stored item under the keys the end-of-run table and progress line read
+    (``stats`` needs only ``inc_value``); returns the summary handed on instead of the
+    item, so that raw bodies are not kept or logged."""
+    if item.get("kind") == "article":
+        stats.inc_value(f"newsarchive/section/{item['section']}/articles_{outcome}")
+        stats.inc_value("newsarchive/articles_archived" if outcome in ("new", "updated") else "newsarchive/articles_seen")
+        return {"kind": "article", "url": item["final_url"], "outcome": outcome}
+    return {"kind": item.get("kind"), "url": item.get("url")}
 
 
 def write_item(archive: Archive, item: dict[str, Any], run_id: int | None) -> str:
@@ -77,6 +83,15 @@ def write_item(archive: Archive, item: dict[str, Any], run_id: int | None) -> st
     if item.get("kind") == "page":
         record_page(archive, item, run_id)
         return "page"
+    if item.get("kind") == "attachment":
+        archive.store_attachment(
+            article_url=item["article_url"],
+            url=item["url"],
+            content_type=item["content_type"],
+            body=item["body"],
+            fetched_at=item["fetched_at"],
+        )
+        return "attachment"
     if item.get("kind") != "article":
         raise ValueError(f"not a crawl item: {item.get('kind')!r}")
     with archive.transaction():

@@ -99,3 +99,18 @@ def test_multipage_article_is_merged(crawled) -> None:
     expected = next(t for t in truth if Path(t["url"]).stem == stem)
     row = next(r for r in articles(db) if Path(r["canonical_url"]).stem == stem)
     assert expected["body"].split("\n")[-1] in row["body"]
+
+
+def test_download_attachments_stores_the_files(tmp_path: Path) -> None:
+    db = tmp_path / "files.db"
+    with DemoServer(DemoPortal(articles=60), in_process=True) as server:
+        result = crawl_urls(server, db, "--download-attachments")
+        truth = server.portal.truth(server.base_url)
+    assert result.returncode == 1, result.stderr[-2000:]
+    expected = {a["url"] for t in truth for a in t["attachments"]} | {i["src"] for t in truth for i in t["images"]}
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        stored = dict(conn.execute("SELECT url, article_id FROM attachments").fetchall())
+    assert expected and expected <= set(stored)
+    assert all(stored[url] is not None for url in expected), "each file is linked to its article"

@@ -271,9 +271,26 @@ class PortalSpider(scrapy.Spider):
         yield from self._finish(failure.request.meta["item"])
 
     def _finish(self, item: dict[str, Any]) -> Iterator[Any]:
-        if self.download_attachments:
-            item["attachment_urls"] = [a["url"] for a in item["article"]["attachments"]]
         yield item
+        if not self.download_attachments:
+            return
+        article = item["article"]
+        files = [a["url"] for a in article["attachments"]] + [i["src"] for i in article["images"]]
+        for url in dict.fromkeys(files):
+            meta = {"section": item["section"], "article_url": item["final_url"]}
+            yield Request(url, callback=self.parse_file, errback=self.failed, meta=meta, priority=-1)
+
+    def parse_file(self, response: Response) -> Iterator[dict[str, Any]]:
+        """A linked file (--download-attachments), kept as received beside its article."""
+        self.count(response.meta["section"], "files")
+        yield {
+            "kind": "attachment",
+            "article_url": response.meta["article_url"],
+            "url": response.url,
+            "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
+            "body": response.body,
+            "fetched_at": datetime.now(timezone.utc),
+        }
 
     def _neighbours(self, prev_url: str | None, next_url: str | None, section: str) -> Iterator[Request]:
         """Walk on to the neighbours; an archived one ends the walk, except when resuming:
