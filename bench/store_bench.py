@@ -72,6 +72,16 @@ def synthetic(pool: list[str], count: int, seed: int, start: int = 0) -> Iterato
         }
 
 
+def reporting(items: Iterator[Any], total: int, every: int = 50_000) -> Iterator[Any]:
+    """Pass items through, telling stderr how far the build is (a 1M build takes a while)."""
+    started = time.perf_counter()
+    for number, item in enumerate(items, 1):
+        if number % every == 0:
+            elapsed = time.perf_counter() - started
+            print(f"  {number:,}/{total:,} loaded, {number / elapsed:,.0f}/s", file=sys.stderr)
+        yield item
+
+
 def timed(fn, *args: Any, **kw: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     result = fn(*args, **kw)
@@ -116,7 +126,7 @@ def main() -> None:
                        "final_url": article["url"]})
             for article in synthetic(pool, bulk, seed=1)
         )  # fmt: skip
-        bulk_s, _ = timed(load_new, archive, items)
+        bulk_s, _ = timed(load_new, archive, reporting(items, bulk))
 
         def store_all() -> None:
             fresh = synthetic(pool, measured, seed=2, start=bulk)

@@ -23,7 +23,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_every_article_archived_exactly_once_and_nothing_else(crawled) -> None:
-    server, db, result, _ = crawled
+    server, db, _, _ = crawled
     truth = server.portal.truth(server.base_url)
     matched, missing, extra = match_truth(articles(db), truth)
     assert not missing, [m["url"] for m in missing[:5]]
@@ -86,7 +86,7 @@ def test_redirected_article_records_both_urls(crawled) -> None:
 
 
 def test_gbk_section_decoded(crawled) -> None:
-    server, db, _, _ = crawled
+    _, db, _, _ = crawled
     rows = [r for r in articles(db) if "/whly/" in r["canonical_url"]]
     assert rows and all("\ufffd" not in (r["body"] or "") and r["title"] for r in rows)
 

@@ -93,7 +93,7 @@ def test_no_junk_reaches_articles(faulty) -> None:
 
 
 def test_every_real_article_is_archived_once_despite_faults(faulty) -> None:
-    matched, missing, extra = match_truth(articles(faulty["db"]), faulty["truth"])
+    _, missing, extra = match_truth(articles(faulty["db"]), faulty["truth"])
     assert not missing, [m["url"] for m in missing]
     assert not extra, [e["canonical_url"] for e in extra]
 

@@ -50,7 +50,7 @@ def test_new_articles_are_exactly_what_is_fetched(harvested) -> None:
     assert after - before == {canonical_url(u) for u in added}
     fetched = {canonical_url(server.base_url + target) for _, target in server.request_log()}
     assert {canonical_url(u) for u in added} <= fetched
-    matched, missing, extra = match_truth(articles(db), server.portal.truth(server.base_url))
+    _, missing, extra = match_truth(articles(db), server.portal.truth(server.base_url))
     assert not missing and not extra
 
 

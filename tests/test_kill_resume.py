@@ -70,7 +70,7 @@ def test_sigkill_at_several_points_then_resume(slow_portal: DemoServer, tmp_path
     finished = run_cli("crawl", *section_urls(slow_portal), "--db", str(db), "--quiet", "--resume", *FAST)
     assert finished.returncode in (0, 1), finished.stderr[-2000:]
     truth = slow_portal.portal.truth(slow_portal.base_url)
-    matched, missing, extra = match_truth(articles(db), truth)
+    _, missing, extra = match_truth(articles(db), truth)
     assert not missing and not extra, ([m["url"] for m in missing[:5]], [e["canonical_url"] for e in extra[:5]])
     assert before <= archived_urls(db)
     assert integrity(db) == "ok"
@@ -82,13 +82,13 @@ def test_sigterm_stops_gracefully_and_says_how_to_resume(slow_portal: DemoServer
     crawl = start_crawl(slow_portal, db)
     wait_for(db, 100, crawl)
     crawl.send_signal(signal.SIGTERM)
-    out, err = crawl.communicate(timeout=120)
+    _, err = crawl.communicate(timeout=120)
     assert crawl.returncode == 1
     assert "--resume" in err
     stored = archived_urls(db)
     assert 100 <= len(stored) < ARTICLES
     resumed = run_cli("crawl", *section_urls(slow_portal), "--db", str(db), "--quiet", "--resume", *FAST)
     assert resumed.returncode in (0, 1), resumed.stderr[-2000:]
-    matched, missing, extra = match_truth(articles(db), slow_portal.portal.truth(slow_portal.base_url))
+    _, missing, extra = match_truth(articles(db), slow_portal.portal.truth(slow_portal.base_url))
     assert not missing and not extra
     assert integrity(db) == "ok"

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.portals import PortalError, load_portal, load_portals, parse_portal, zero_config_portal
+from newsarchive.portals import (
+    PortalError,
+    load_portal,
+    load_portals,
+    parse_portal,
+    zero_config_portal,
+)
 from tests.demo_support import ROOT, run_cli
 
 GOOD = """

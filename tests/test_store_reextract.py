@@ -54,7 +54,7 @@ def test_reextract_counts_failures_and_missing_pages(archive):
     seen = []
 
     def failing(html, url=None, *, selectors=None):
-        seen.append((url, "武汉" in html, selectors))
+        seen.append((url, "武汉".encode() in html, selectors))
         raise ExtractionError("no body", url)
 
     counts = archive.reextract(extract=failing, selectors_for=lambda portal: {"portal": portal})
@@ -64,18 +64,21 @@ def test_reextract_counts_failures_and_missing_pages(archive):
     assert run["exit_status"] == 1
 
 
-def test_reextract_passes_decoded_text(archive):
+def test_reextract_passes_the_raw_bytes_as_the_crawl_does(archive):
+    body = "<html><h1>县政府召开常务会议</h1></html>".encode("gbk")
     page = archive.record_page(
         url="http://gbk.gov.cn/1.html",
         status=200,
         headers=[("Content-Type", "text/html; charset=gbk")],
-        body="<html><h1>县政府召开常务会议</h1></html>".encode("gbk"),
+        body=body,
     )
     archive.store_article(story(), portal="gbk", final_url="http://gbk.gov.cn/1.html", page_id=page)
-    titles = archive.reextract(
-        extract=lambda html, url=None, selectors=None: Article(
-            url=url, title="县政府召开常务会议" if "县政府召开常务会议" in html else "?"
-        )
-    )
-    assert titles == {"updated": 1}
+    received = []
+
+    def extractor(html, url=None, selectors=None):
+        received.append(html)
+        return Article(url=url, title=html.decode("gbk")[10:19])
+
+    assert archive.reextract(extract=extractor) == {"updated": 1}
+    assert received == [body]
     assert archive.conn.execute("SELECT title FROM articles").fetchone()[0] == "县政府召开常务会议"

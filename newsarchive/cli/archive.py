@@ -286,9 +286,11 @@ def serve(port: int, host: str, db: Path) -> None:
 @archive_errors
 def reextract(portal: str | None, db: Path) -> None:
     """Re-run the extractor over stored pages (no network); edits become new versions."""
+    selectors = _portal_selectors()
     with _opened(db, readonly=False) as archive, archive.lock(command="reextract"):
         counts = archive.reextract(
             portal,
+            selectors_for=selectors.get,
             progress=lambda c: click.echo(
                 "  " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())), err=True
             ),
@@ -296,6 +298,18 @@ def reextract(portal: str | None, db: Path) -> None:
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "no articles")
     if counts.get("failed"):
         sys.exit(exitcodes.ERRORS)
+
+
+def _portal_selectors() -> dict[str, dict[str, str] | None]:
+    """Each portal definition's field selectors, passed to the extractor as the crawl does."""
+    from newsarchive.portals import PortalError, load_portals
+
+    try:
+        portals = load_portals()
+    except (PortalError, OSError) as exc:
+        click.echo(f"warning: portal definitions not read ({exc}); using no selectors", err=True)
+        return {}
+    return {name: portal.fields or None for name, portal in portals.items()}
 
 
 @click.command()

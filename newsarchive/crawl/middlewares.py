@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.crawler import Crawler
 
 from newsarchive.store.canonical import canonical_url
 

@@ -16,10 +16,10 @@ from functools import lru_cache
 from typing import Any
 
 from scrapy import Request, signals
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
 from scrapy_redis.connection import get_redis, get_redis_from_settings
 from scrapy_redis.pipelines import RedisPipeline
-from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from newsarchive.crawl import redis_known
@@ -89,12 +89,9 @@ class QueueItemsPipeline(RedisPipeline):
             stats=crawler.stats,
         )
 
-    def process_item(self, item: dict[str, Any], spider: Any = None) -> Deferred:
-        data = self.serialize(item)
-        pushed = deferToThread(self.server.rpush, self.key, data)
-        pushed.addCallback(lambda _: self._sent(item))
-        return pushed
-
-    def _sent(self, item: dict[str, Any]) -> dict[str, Any]:
-        """Counted in the reactor thread (the push ran in a pool thread)."""
+    async def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        """Push in a pool thread, as scrapy-redis does: a distant Redis must not stall the
+        crawl. The request that produced the item is acknowledged only after this returns
+        (see redis_scheduler), so an item is never lost between the two."""
+        await maybe_deferred_to_future(deferToThread(self.server.rpush, self.key, self.serialize(item)))
         return count_outcome(self.stats, item, "new")

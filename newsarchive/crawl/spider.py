@@ -80,7 +80,6 @@ class PortalSpider(scrapy.Spider):
         db = Path(settings.get("NEWSARCHIVE_DB"))
         if not spider.full and db.exists():
             from newsarchive.store import open_archive
-
             from newsarchive.store.chains import dead_urls, neighbour_links
 
             archive = open_archive(db, readonly=True)

@@ -7,26 +7,41 @@ bylines → links. Each step is a pure function in its own module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
-import lxml.html
 from parsel.csstranslator import css2xpath
 
 from newsarchive.extract import bylines, dates, links
 from newsarchive.extract import patterns as P
-from newsarchive.extract.body import Body, body_html, body_lines, find_body, looks_like_list, split_deck
+from newsarchive.extract.body import (
+    Body,
+    body_html,
+    body_lines,
+    find_body,
+    looks_like_list,
+    split_deck,
+)
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.dom import (
+    Element,
     drop_hidden,
     iter_lines,
     parse_html,
     squash,
     strip_furniture,
     text_between,
+    text_content,
 )
 from newsarchive.extract.meta import DATE_KEYS, SOURCE_KEYS, first_of, read_meta
 from newsarchive.extract.model import Article, ExtractionError
-from newsarchive.extract.title import TitleGuess, find_subtitle, find_title, headline_in_lines
+from newsarchive.extract.title import (
+    TitleGuess,
+    find_subtitle,
+    find_title,
+    headline_in_lines,
+    shown_headline,
+)
 
 # Below this much body text, a page without a visible headline is not an article.
 _HEADLESS_MIN_TEXT = 500
@@ -69,7 +84,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         raise ExtractionError("a list of links, not an article", url)
     title = _pinned_title(pinned.get("title")) or find_title(root, meta, raw_body[0][1])
     if title is not None and title.element is None:
-        title = headline_in_lines(raw_body, title.text) or title
+        title = headline_in_lines(raw_body, title.text) or shown_headline(root, title.text) or title
     if (title is None or title.element is None) and sum(len(line) for line, _ in raw_body) < _HEADLESS_MIN_TEXT:
         # A home or channel page: a blurb of prose and no headline shown for it.
         raise ExtractionError("no headline and little text: not an article page", url)
@@ -116,7 +131,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
 
 
 def _meta_region(
-    root: lxml.html.HtmlElement, title: TitleGuess | None, first_owner: lxml.html.HtmlElement, body: Body, deck: list[str]
+    root: Element, title: TitleGuess | None, first_owner: Element, body: Body, deck: list[str]
 ) -> str:
     """Text from the headline to the first paragraph: where the meta line is printed.
 
@@ -137,7 +152,7 @@ def _meta_region(
     return "\n".join(line for line in lines if line not in deck)
 
 
-def _trailer_region(root: lxml.html.HtmlElement, body: Body, kept: list[tuple[str, lxml.html.HtmlElement]]) -> str:
+def _trailer_region(root: Element, body: Body, kept: list[tuple[str, Element]]) -> str:
     """What follows the last paragraph: staff lines inside the content box, then the
     text after it, up to related news. Editors and bottom meta lines live here."""
     raw = list(iter_lines(body.element))
@@ -149,7 +164,7 @@ def _trailer_region(root: lxml.html.HtmlElement, body: Body, kept: list[tuple[st
             after.append(line)
         elif (line, owner) == last:
             seen_last = True
-    staff = [line for line, _ in raw if P.EDITOR_LINE_RE.match(line) and len(line) < 60]
+    staff = [line for line, _ in raw if len(line) < 60 and (P.EDITOR_LINE_RE.match(line) or _EDITOR_LABEL_RE.search(line))]
     text = "\n".join([*staff, *after, text_between(root, body.element, None, limit=400)])
     lines: list[str] = []
     for line in text.split("\n"):
@@ -159,26 +174,29 @@ def _trailer_region(root: lxml.html.HtmlElement, body: Body, kept: list[tuple[st
     return "\n".join(lines)
 
 
+_EDITOR_LABEL_RE = re.compile(r"(?:" + "|".join(P.EDITOR_LABELS) + r")\s*[:：]")
+
+
 def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-def _select(root: lxml.html.HtmlElement, expression: str) -> list[lxml.html.HtmlElement]:
+def _select(root: Element, expression: str) -> list[Element]:
     xpath = expression if expression.startswith(("/", "(", "./")) else css2xpath(expression)
     result = root.xpath(xpath)
-    return [r for r in result if isinstance(r, lxml.html.HtmlElement)] if isinstance(result, list) else []
+    return [r for r in result if isinstance(r, Element)] if isinstance(result, list) else []
 
 
-def _first(found: list[lxml.html.HtmlElement] | None) -> lxml.html.HtmlElement | None:
+def _first(found: list[Element] | None) -> Element | None:
     return found[0] if found else None
 
 
-def _pinned_text(found: list[lxml.html.HtmlElement] | None) -> str | None:
-    text = squash(" ".join(el.text_content() for el in found)) if found else ""
+def _pinned_text(found: list[Element] | None) -> str | None:
+    text = squash(" ".join(text_content(el) for el in found)) if found else ""
     return text or None
 
 
-def _pinned_title(found: list[lxml.html.HtmlElement] | None) -> TitleGuess | None:
+def _pinned_title(found: list[Element] | None) -> TitleGuess | None:
     text = _pinned_text(found)
     return TitleGuess(text, found[0]) if text and found else None
 
@@ -189,7 +207,7 @@ def _published(
     above: bylines.MetaFields,
     meta: dict[str, str],
     url: str | None,
-    pinned: list[lxml.html.HtmlElement] | None,
+    pinned: list[Element] | None,
 ) -> tuple[str | None, str | None]:
     """The visible meta line first, then ``<meta>`` tags, then the URL."""
     if pinned:
@@ -217,7 +235,7 @@ def _meta_source(meta: dict[str, str]) -> str | None:
 
 
 def _authors(
-    pinned: list[lxml.html.HtmlElement] | None,
+    pinned: list[Element] | None,
     top: bylines.MetaFields,
     bottom: bylines.MetaFields,
     lines: list[str],
@@ -241,16 +259,16 @@ def _authors(
     return [n for n in dict.fromkeys(names) if n not in editor_names or n in top.authors]
 
 
-def _section(root: lxml.html.HtmlElement, pinned: list[lxml.html.HtmlElement] | None) -> list[str]:
+def _section(root: Element, pinned: list[Element] | None) -> list[str]:
     if pinned:
         text = _pinned_text(pinned) or ""
         return [p for p in P.BREADCRUMB_SEPARATORS_RE.split(P.BREADCRUMB_INTRO_RE.sub("", text)) if p]
     return links.breadcrumb(root)
 
 
-def _attachment_scopes(body: Body) -> list[lxml.html.HtmlElement]:
+def _attachment_scopes(body: Body) -> list[Element]:
     """The body, widened to its parent when the attachment list sits just after it."""
     parent = body.element.getparent()
-    if parent is not None and len(list(parent.iter("a"))) <= 40 and "附件" in squash(parent.text_content())[-2000:]:
+    if parent is not None and len(list(parent.iter("a"))) <= 40 and "附件" in squash(text_content(parent))[-2000:]:
         return [parent, *body.appendix]
     return body.parts()

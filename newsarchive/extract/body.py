@@ -18,7 +18,15 @@ from lxml import etree
 from newsarchive.extract import patterns as P
 from newsarchive.extract.bylines import is_byline_line
 from newsarchive.extract.dates import find_dates
-from newsarchive.extract.dom import BLOCK_TAGS, CELL_TAGS, hints, iter_lines, squash
+from newsarchive.extract.dom import (
+    BLOCK_TAGS,
+    CELL_TAGS,
+    Element,
+    hints,
+    iter_lines,
+    squash,
+    text_content,
+)
 
 _PUNCT_RE = re.compile(r"[，。；！？、：“”,;!?]")
 _SENTENCE_PUNCT_RE = re.compile(r"[，。；！？、：,;!?]")
@@ -31,10 +39,10 @@ _TABLE_PARTS = frozenset(("td", "th", "tr", "tbody", "thead", "tfoot"))
 class Body:
     """The content container, and the attachment list some templates print just after it."""
 
-    element: lxml.html.HtmlElement
-    appendix: list[lxml.html.HtmlElement] = field(default_factory=list)
+    element: Element
+    appendix: list[Element] = field(default_factory=list)
 
-    def parts(self) -> list[lxml.html.HtmlElement]:
+    def parts(self) -> list[Element]:
         return [self.element, *self.appendix]
 
 
@@ -48,16 +56,16 @@ def _chunk_score(text: str, in_cell: bool = False) -> float:
     return 1.0 + punct + min(length / 40.0, 6.0)
 
 
-def score_blocks(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, float]:
+def score_blocks(root: Element) -> dict[Element, float]:
     """Readability-style scores of every container that holds prose.
 
     Text is gathered per block first, so a paragraph that Word or an online editor cut
     into many ``<span>`` pieces scores as the one paragraph it is. One walk of the tree,
     not entering links, ``<head>`` or furniture regions.
     """
-    texts: dict[lxml.html.HtmlElement, list[str]] = {}
+    texts: dict[Element, list[str]] = {}
     furniture = furniture_roots(root)
-    stack: list[tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]] = [(root, root)]
+    stack: list[tuple[Element, Element]] = [(root, root)]
     while stack:
         el, block = stack.pop()
         tag = el.tag
@@ -70,7 +78,7 @@ def score_blocks(root: lxml.html.HtmlElement) -> dict[lxml.html.HtmlElement, flo
         if tag != "html" and any(piece.strip() for piece in pieces):
             texts.setdefault(block, []).extend(pieces)
         stack.extend((child, block) for child in reversed(el))
-    scores: dict[lxml.html.HtmlElement, float] = {}
+    scores: dict[Element, float] = {}
     for block, pieces in texts.items():
         text = squash("".join(pieces))
         score = _chunk_score(text, in_cell=block.tag in CELL_TAGS or _in_cell(block))
@@ -93,11 +101,11 @@ _HINT_VALUES = etree.XPath("//body//@class | //body//@id")
 _FURNITURE_ANY_RE = re.compile("|".join(P.FURNITURE_WORDS), re.I)
 
 
-def furniture_roots(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+def furniture_roots(root: Element) -> set[Element]:
     """Elements the template names as furniture (``nav-panel``, ``header-container``,
     ``footer``, ``banquanmianze``): mega-menus and copyright notices hold real
     sentences, but never the article's."""
-    found: set[lxml.html.HtmlElement] = set()
+    found: set[Element] = set()
     for value in _HINT_VALUES(root):
         if _FURNITURE_ANY_RE.search(value) and any(
             P.FURNITURE_WORD_RE.match(w) and not P.CONTENT_HINT_RE.search(w) for w in value.split()
@@ -106,18 +114,26 @@ def furniture_roots(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
     return found
 
 
-def _in_cell(el: lxml.html.HtmlElement) -> bool:
+def _in_cell(el: Element) -> bool:
     parent = el.getparent()
     return parent is not None and parent.tag in CELL_TAGS
 
 
-def link_density(el: lxml.html.HtmlElement) -> float:
-    total = len(squash(el.text_content())) or 1
-    linked = sum(len(squash(a.text_content())) for a in el.iter("a"))
+_LINK_TEXT = etree.XPath(".//a//text()")
+_NON_SPACE_RE = re.compile(r"[^\s\u3000\xa0]")
+
+
+def link_density(el: Element) -> float:
+    """Share of an element's visible characters that are link text (white space aside)."""
+    total = len(_NON_SPACE_RE.findall(text_content(el))) or 1
+    linked = len(_NON_SPACE_RE.findall("".join(_LINK_TEXT(el))))
     return min(linked / total, 1.0)
 
 
-def find_body(root: lxml.html.HtmlElement, selector_el: lxml.html.HtmlElement | None = None) -> Body | None:
+_CONTENT_BONUS = 1.25
+
+
+def find_body(root: Element, selector_el: Element | None = None) -> Body | None:
     """The element holding the article text, or None for a page without prose."""
     if selector_el is not None:
         return Body(selector_el)
@@ -125,12 +141,14 @@ def find_body(root: lxml.html.HtmlElement, selector_el: lxml.html.HtmlElement | 
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:20]
-    best: tuple[float, lxml.html.HtmlElement] | None = None
+    best: tuple[float, Element] | None = None
     for el, score in ranked:
-        adjusted = score * (1.0 - link_density(el)) ** 2
+        if best is not None and score * _CONTENT_BONUS <= best[0]:
+            break  # ranked by score: no later element can do better
         h = hints(el)
+        adjusted = score * (1.0 - link_density(el)) ** 2
         if P.CONTENT_HINT_RE.search(h):
-            adjusted *= 1.25
+            adjusted *= _CONTENT_BONUS
         if P.NEGATIVE_HINT_RE.search(h) and not P.CONTENT_HINT_RE.search(h):
             adjusted *= 0.5
         if el.tag in ("body", "html"):
@@ -143,18 +161,18 @@ def find_body(root: lxml.html.HtmlElement, selector_el: lxml.html.HtmlElement | 
     return Body(element, _appendix(element))
 
 
-def _appendix(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _appendix(element: Element) -> list[Element]:
     """Blocks right after the content box that list the article's files (附件：…).
 
     Many CMSs print the attachment list outside the editor's box; it is part of the
     article as displayed."""
-    found: list[lxml.html.HtmlElement] = []
+    found: list[Element] = []
     while element.getnext() is None and element.getparent() is not None and len(element.getparent()) == 1:
         element = element.getparent()  # the editor's box inside a template wrapper
     for sibling in list(element.itersiblings())[:6]:
         if not isinstance(sibling.tag, str):
             continue
-        text = squash(sibling.text_content())
+        text = squash(text_content(sibling))
         if not text:
             continue
         files = any(P.ATTACHMENT_RE.search(a.get("href") or "") for a in sibling.iter("a"))
@@ -164,7 +182,7 @@ def _appendix(element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return found
 
 
-def _widen(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _widen(el: Element) -> Element:
     """A lone paragraph stands for its box: climb while the parent adds little text
     (an image, a caption), so pictures and short lines beside it are kept. A box that
     already holds blocks is not a lone paragraph: what is around it is furniture."""
@@ -173,7 +191,7 @@ def _widen(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     parent = el.getparent()
     if parent is None or parent.tag in ("body", "html"):
         return el
-    if len(squash(parent.text_content())) > len(squash(el.text_content())) + 20 or link_density(parent) > 0.3:
+    if len(squash(text_content(parent))) > len(squash(text_content(el))) + 20 or link_density(parent) > 0.3:
         return el
     return parent
 
@@ -194,12 +212,12 @@ def _is_meta_line(line: str) -> bool:
     return bool(labels) and has_date and len(line) < 100
 
 
-def body_lines(body: Body, subtitle: str | None) -> list[tuple[str, lxml.html.HtmlElement]]:
+def body_lines(body: Body, subtitle: str | None) -> list[tuple[str, Element]]:
     """The article's paragraphs: no meta lines, widgets or trailers (the headline and
     deck, if repeated, are left for :func:`split_deck`)."""
     lines = [line for part in body.parts() for line in iter_lines(part)]
     norm_sub = _norm(subtitle or "")
-    out: list[tuple[str, lxml.html.HtmlElement]] = []
+    out: list[tuple[str, Element]] = []
     for line, owner in lines:
         if P.END_MARKER_RE.match(line) and out:
             break
@@ -216,7 +234,7 @@ _LIST_ITEMS_MIN = 5
 _HEADLINE_LINK_MIN = 6
 
 
-def looks_like_list(lines: list[tuple[str, lxml.html.HtmlElement]]) -> bool:
+def looks_like_list(lines: list[tuple[str, Element]]) -> bool:
     """A section page's list read as if it were prose: many lines that are a headline
     link with its date (``市政府召开… 2024-04-18``), the shape of every CMS list."""
     items = 0
@@ -224,7 +242,7 @@ def looks_like_list(lines: list[tuple[str, lxml.html.HtmlElement]]) -> bool:
         if len(text) > 200 or not find_dates(text):
             continue
         for a in owner.iter("a"):
-            linked = squash(a.text_content())
+            linked = squash(text_content(a))
             if len(linked) >= _HEADLINE_LINK_MIN and (text.startswith(linked) or text.endswith(linked) or len(linked) * 3 >= len(text)):
                 items += 1
                 break
@@ -284,7 +302,7 @@ def body_html(body: Body) -> str:
     return "\n".join(_clean_html(part) for part in body.parts())
 
 
-def _clean_html(element: lxml.html.HtmlElement) -> str:
+def _clean_html(element: Element) -> str:
     clone = copy.deepcopy(element)
     clone.tail = None
     for el in clone.iter():
@@ -303,7 +321,7 @@ __all__ = ["BLOCK_TAGS", "CELL_TAGS", "Body", "body_html", "body_lines", "find_b
 _DECK_MAX = 60
 
 
-def split_deck(lines: list[tuple[str, lxml.html.HtmlElement]], title: str | None) -> tuple[list[str], list[tuple[str, lxml.html.HtmlElement]]]:
+def split_deck(lines: list[tuple[str, Element]], title: str | None) -> tuple[list[str], list[tuple[str, Element]]]:
     """Newspaper headline blocks repeated at the top of the body: the 引题 above the
     headline and the 副题 below it are the deck; the repeated headline is dropped.
 
@@ -335,7 +353,7 @@ def split_deck(lines: list[tuple[str, lxml.html.HtmlElement]], title: str | None
     return [], lines
 
 
-def _headline_spans(lines: list[tuple[str, lxml.html.HtmlElement]], norm_title: str) -> list[tuple[int, int]]:
+def _headline_spans(lines: list[tuple[str, Element]], norm_title: str) -> list[tuple[int, int]]:
     """Where the headline is repeated among the first lines: (first line, line count);
     a headline broken over up to three lines counts too."""
     for index in range(min(4, len(lines))):

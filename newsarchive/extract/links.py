@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from newsarchive.extract import patterns as P
-from newsarchive.extract.dom import hints, squash
+from newsarchive.extract.dom import Element, hints, squash, text_content
 from newsarchive.extract.model import Attachment, Image
 
 _BAD_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "#", "vbscript:")
@@ -19,7 +18,7 @@ _ICON_RE = re.compile(r"logo|icon|qrcode|erweima|ewm|share|weixin|weibo|wx_|btn|
 _PROMO_CAPTION_RE = re.compile(r"二维码|公众号|扫码|扫一扫|关注我们|客户端下载")
 
 
-def page_base(root: lxml.html.HtmlElement, url: str | None, meta: dict[str, str]) -> str | None:
+def page_base(root: Element, url: str | None, meta: dict[str, str]) -> str | None:
     """The URL relative links resolve against: ``<base>``, then the given URL, then the page's own claims."""
     base = root.find(".//base[@href]")
     if base is not None and _is_http(base.get("href", "")):
@@ -53,13 +52,13 @@ def resolve(href: str | None, base: str | None) -> str | None:
     return href
 
 
-def breadcrumb(root: lxml.html.HtmlElement) -> list[str]:
+def breadcrumb(root: Element) -> list[str]:
     """The section path (当前位置: 首页>>资讯>>正文) as a list, without a trailing 正文."""
     container = _breadcrumb_container(root)
     if container is None:
         return []
-    link_texts = [t for t in (squash(a.text_content()) for a in container.iter("a")) if t]
-    text = P.BREADCRUMB_INTRO_RE.sub("", squash(container.text_content()))
+    link_texts = [t for t in (squash(text_content(a)) for a in container.iter("a")) if t]
+    text = P.BREADCRUMB_INTRO_RE.sub("", squash(text_content(container)))
     if not _CRUMB_SEPARATOR_RE.search(text) and link_texts:
         text = " > ".join(link_texts)  # crumbs drawn by CSS, not by separators in the text
     parts: list[str] = []
@@ -81,12 +80,12 @@ _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|»|›|＞＞|>|＞|→|/|\\|－|—)\s*
 _CRUMB_SEPARATOR_RE = re.compile(r"(?:>>|»|›|＞|>|→)")
 
 
-def _breadcrumb_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _breadcrumb_container(root: Element) -> Element | None:
     """The innermost short element introduced by 当前位置, named like a breadcrumb, or
     made of links joined by > separators; the first such element of the page wins."""
-    best: tuple[int, int, lxml.html.HtmlElement] | None = None
+    best: tuple[int, int, Element] | None = None
     for order, el in enumerate(_CRUMB_CANDIDATES(root)):
-        text = squash(el.text_content())
+        text = squash(text_content(el))
         if not (2 <= len(text) <= 160):
             continue
         score = 0
@@ -111,7 +110,7 @@ def _breadcrumb_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement 
     # "当前位置：<a>首页</a>" alone in its <li>: the crumbs are the parent's links.
     for _ in range(2):
         parent = container.getparent()
-        if len(list(container.iter("a"))) >= 2 or parent is None or len(squash(parent.text_content())) > 160:
+        if len(list(container.iter("a"))) >= 2 or parent is None or len(squash(text_content(parent))) > 160:
             break
         container = parent
     return container
@@ -125,16 +124,16 @@ _CRUMB_CANDIDATES = etree.XPath(
 )
 
 
-def _only_links(el: lxml.html.HtmlElement, text: str) -> bool:
+def _only_links(el: Element, text: str) -> bool:
     """A crumb trail drawn by CSS: nothing but its links and a closing 正文."""
     rest = text
     for a in el.iter("a"):
-        rest = rest.replace(squash(a.text_content()), "", 1)
+        rest = rest.replace(squash(text_content(a)), "", 1)
     rest = squash(rest)
     return not rest or rest in P.BREADCRUMB_TAIL
 
 
-def is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+def is_inside(el: Element, ancestor: Element) -> bool:
     node = el.getparent()
     while node is not None:
         if node is ancestor:
@@ -143,7 +142,7 @@ def is_inside(el: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> boo
     return False
 
 
-def neighbours(root: lxml.html.HtmlElement, base: str | None) -> tuple[str | None, str | None]:
+def neighbours(root: Element, base: str | None) -> tuple[str | None, str | None]:
     """The hrefs of 上一条/下一条 (or 上一篇/下一篇), None at the ends of a chain."""
     texts = _NEIGHBOUR_TEXTS(root)
     return _neighbour(texts, P.PREV_LABELS, base), _neighbour(texts, P.NEXT_LABELS, base)
@@ -160,7 +159,7 @@ def _neighbour(texts: list[str], labels: tuple[str, ...], base: str | None) -> s
     inside = re.compile(rf"^\s*[【\[<(（]?\s*(?:{alternatives})\s*[】\]>)）]?\s*[:：]?")
     before = re.compile(rf"(?:{alternatives})\s*[】\]>)）]?\s*[:：]?\s*$")
     for a in _label_anchors(texts, labels):
-        text = squash(a.text_content())
+        text = squash(text_content(a))
         match = inside.match(text)
         if match:
             rest = text[match.end() :]
@@ -169,7 +168,7 @@ def _neighbour(texts: list[str], labels: tuple[str, ...], base: str | None) -> s
             return resolve(a.get("href"), base)
         previous = a.getprevious()
         if previous is not None:
-            lead = squash(previous.text_content() + (previous.tail or ""))
+            lead = squash(text_content(previous) + (previous.tail or ""))
         else:
             parent = a.getparent()
             lead = squash(parent.text or "") if parent is not None else ""
@@ -180,11 +179,11 @@ def _neighbour(texts: list[str], labels: tuple[str, ...], base: str | None) -> s
     return None
 
 
-def _label_anchors(texts: list[str], labels: tuple[str, ...]) -> list[lxml.html.HtmlElement]:
+def _label_anchors(texts: list[str], labels: tuple[str, ...]) -> list[Element]:
     """Links holding a label or printed right after one, in page order: found from the
     few text nodes that hold a label, not by reading every link of the page."""
     label_re = re.compile("|".join(labels))
-    found: list[lxml.html.HtmlElement] = []
+    found: list[Element] = []
     for text in texts:
         owner = text.getparent()  # type: ignore[attr-defined]
         if owner is None or not label_re.search(text):
@@ -197,7 +196,7 @@ def _label_anchors(texts: list[str], labels: tuple[str, ...]) -> list[lxml.html.
     return found
 
 
-def images(body: lxml.html.HtmlElement, base: str | None) -> list[Image]:
+def images(body: Element, base: str | None) -> list[Image]:
     """Pictures of the article with their captions (``alt`` or a caption line below)."""
     found: list[Image] = []
     seen: set[str] = set()
@@ -219,7 +218,7 @@ def images(body: lxml.html.HtmlElement, base: str | None) -> list[Image]:
     return found
 
 
-def _in_ad(img: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -> bool:
+def _in_ad(img: Element, stop: Element) -> bool:
     node = img.getparent()
     while node is not None and node is not stop:
         if P.AD_HINT_RE.search(hints(node)):
@@ -241,14 +240,14 @@ _CAPTION_STYLE_RE = re.compile(r"font-size\s*:\s*(?:[5-9]|10(?:\.5)?)pt|font-siz
 _GENERIC_ALT_RE = re.compile(r"[\w\-. ]+\.(?:jpe?g|png|gif|bmp|webp)|image|图片|img|点击(?:查看)?(?:高清)?(?:原图|大图|图片)|查看原图", re.I)
 
 
-def _caption_block(img: lxml.html.HtmlElement) -> str | None:
+def _caption_block(img: Element) -> str | None:
     """A caption printed as the image's own short paragraph or the one right after it."""
     block = img.getparent()
     while block is not None and block.tag not in _PICTURE_BOXES:
         block = block.getparent()
     if block is None:
         return None
-    own = squash(block.text_content())
+    own = squash(text_content(block))
     if 2 <= len(own) <= 150 and len(block.findall(".//img")) == 1:
         return own
     if own:
@@ -256,7 +255,7 @@ def _caption_block(img: lxml.html.HtmlElement) -> str | None:
     following = _block_after(block)
     if following is None or following.find(".//img") is not None:
         return None
-    text = squash(following.text_content())
+    text = squash(text_content(following))
     if 2 <= len(text) <= 150 and _reads_as_caption(following, text):
         return text
     return None
@@ -265,7 +264,7 @@ def _caption_block(img: lxml.html.HtmlElement) -> str | None:
 _PICTURE_BOXES = ("p", "div", "td", "figure", "center", "section")
 
 
-def _block_after(block: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _block_after(block: Element) -> Element | None:
     """The block printed after a picture's box: its next sibling, past the wrappers
     editors nest pictures in, or the cell below in a picture table."""
     node = block
@@ -277,7 +276,7 @@ def _block_after(block: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return following
 
 
-def _cell_below(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _cell_below(cell: Element) -> Element | None:
     """The first cell of the next row: where picture tables print the caption."""
     row = cell.getparent()
     below = row.getnext() if row is not None else None
@@ -286,7 +285,7 @@ def _cell_below(cell: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return next((c for c in below if c.tag in ("td", "th")), None)
 
 
-def _reads_as_caption(block: lxml.html.HtmlElement, text: str) -> bool:
+def _reads_as_caption(block: Element, text: str) -> bool:
     """The paragraph under a picture is its caption when it is marked, styled or worded
     as one: a caption class, small or 楷体 type, centred plain (not bold) text, a photo
     credit (…摄, …供图), or a short news-photo lead (5月13日，在…)."""
@@ -298,19 +297,19 @@ def _reads_as_caption(block: lxml.html.HtmlElement, text: str) -> bool:
     if _CAPTION_STYLE_RE.search(styles):
         return True
     centred = re.search(r"text-align\s*:\s*center", block.get("style") or "", re.I) or (block.get("align") or "").lower() == "center"
-    bold = "".join(squash(b.text_content()) for b in block.iter("strong", "b"))
+    bold = "".join(squash(text_content(b)) for b in block.iter("strong", "b"))
     return bool(centred) and len(bold) < len(text) / 2
 
 
-def _caption(img: lxml.html.HtmlElement) -> str | None:
+def _caption(img: Element) -> str | None:
     alt = squash(img.get("alt") or img.get("title") or "")
     figure = img.getparent()
     while figure is not None and figure.tag not in _PICTURE_BOXES:
         figure = figure.getparent()
     if figure is not None:
         caption = figure.find(".//figcaption")
-        if caption is not None and squash(caption.text_content()):
-            return squash(caption.text_content())
+        if caption is not None and squash(text_content(caption)):
+            return squash(text_content(caption))
     block_caption = _caption_block(img)
     if block_caption:
         return block_caption
@@ -319,7 +318,7 @@ def _caption(img: lxml.html.HtmlElement) -> str | None:
     return alt or None
 
 
-def attachments(scopes: list[lxml.html.HtmlElement], base: str | None) -> list[Attachment]:
+def attachments(scopes: list[Element], base: str | None) -> list[Attachment]:
     """Linked files (pdf, doc(x), xls(x), wps, ofd, zip, rar…) with their link text."""
     found: list[Attachment] = []
     seen: set[str] = set()
@@ -331,5 +330,5 @@ def attachments(scopes: list[lxml.html.HtmlElement], base: str | None) -> list[A
         if not url or url in seen:
             continue
         seen.add(url)
-        found.append(Attachment(url, squash(a.text_content()) or url.rsplit("/", 1)[-1]))
+        found.append(Attachment(url, squash(text_content(a)) or url.rsplit("/", 1)[-1]))
     return found

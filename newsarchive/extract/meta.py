@@ -3,9 +3,7 @@ Open Graph and the common publishing-time names, read once into a lower-cased di
 
 from __future__ import annotations
 
-import lxml.html
-
-from newsarchive.extract.dom import squash
+from newsarchive.extract.dom import Element, squash
 
 DATE_KEYS = (
     "pubdate", "publishdate", "publish_date", "published_time", "article:published_time",
@@ -15,7 +13,7 @@ DATE_KEYS = (
 SOURCE_KEYS = ("contentsource", "source", "article:source", "og:article:source")
 
 
-def read_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
+def read_meta(root: Element) -> dict[str, str]:
     """Every named ``<meta>`` of the page; the first one of a name wins."""
     found: dict[str, str] = {}
     for el in root.iter("meta"):

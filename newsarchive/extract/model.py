@@ -31,7 +31,11 @@ class ExtractionError(ValueError):
     def __init__(self, reason: str, url: str | None = None) -> None:
         self.reason = reason
         self.url = url
-        super().__init__(f"{url or '<page>'}: {reason}")
+        super().__init__(reason, url)
+
+    def __str__(self) -> str:
+        # The URL may be filled in after the error is raised, by the caller that knows it.
+        return f"{self.url or '<page>'}: {self.reason}"
 
 
 @dataclass(frozen=True)

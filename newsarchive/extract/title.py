@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-import lxml.html
+from lxml import etree
 
 from newsarchive.extract import patterns as P
-from newsarchive.extract.dom import hints, iter_lines, squash
+from newsarchive.extract.dom import Element, hints, iter_lines, squash, text_content
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|--|-\s|\s-|—{1,2}|－|::|·\s)\s*")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -22,18 +23,18 @@ _MAX_TITLE = 160
 @dataclass
 class TitleGuess:
     text: str
-    element: lxml.html.HtmlElement | None
+    element: Element | None
 
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s\u3000\xa0\"'“”‘’《》:：,，.。!！?？、·|｜_\-—－]+", "", text)
 
 
-def heading_text(el: lxml.html.HtmlElement) -> str:
+def heading_text(el: Element) -> str:
     """Text of a heading; a headline broken over lines by ``<br>`` is joined, and a meta
     line some templates print inside the heading (after a ``<br>``) is left out."""
     if el.find(".//br") is None:
-        return squash(el.text_content())
+        return squash(text_content(el))
     lines = [line for line, _ in iter_lines(el)]
     kept: list[str] = []
     for line in lines:
@@ -54,7 +55,7 @@ def join_lines(lines: list[str]) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff“”，。：；！？（）\d])\s(?=[\u4e00-\u9fff“”（）])", "", joined)
 
 
-def headline_in_lines(lines: list[tuple[str, lxml.html.HtmlElement]], reference: str) -> TitleGuess | None:
+def headline_in_lines(lines: list[tuple[str, Element]], reference: str) -> TitleGuess | None:
     """The headline as printed at the top of the body when the page has no heading for
     it (a bold centred first paragraph, often broken over lines): the first lines
     that together spell the ``<title>`` headline, with the block that holds them."""
@@ -72,10 +73,29 @@ def headline_in_lines(lines: list[tuple[str, lxml.html.HtmlElement]], reference:
     return None
 
 
-def title_tag_parts(root: lxml.html.HtmlElement) -> list[str]:
+_SHOWN_AS = etree.XPath("//body//*[translate(normalize-space(.), ' ', '') = $text]")
+
+
+def shown_headline(root: Element, text: str) -> TitleGuess | None:
+    """The element that shows the ``<title>`` headline when no heading or title-named
+    element does (a bold cell of a layout table): the innermost one holding exactly it."""
+    compact = re.sub(r"\s+", "", text)
+    if len(compact) < 5:
+        return None
+    found = _SHOWN_AS(root, text=compact)
+    if not found:
+        return None
+    shown = found[0]
+    for el in found[1:]:
+        if shown in el.iterancestors():
+            shown = el  # the bold inside the cell, not a later copy elsewhere
+    return TitleGuess(text, shown)
+
+
+def title_tag_parts(root: Element) -> list[str]:
     """The pieces of ``<title>`` split at the separators sites put before their names."""
     node = root.find(".//title")
-    text = squash(node.text_content()) if node is not None else ""
+    text = squash(text_content(node)) if node is not None else ""
     if not text:
         return []
     parts = [p for p in _TITLE_SPLIT_RE.split(text) if p]
@@ -103,9 +123,9 @@ def _similarity(candidate: str, reference: str) -> float:
 
 
 def find_title(
-    root: lxml.html.HtmlElement,
+    root: Element,
     meta: dict[str, str],
-    body_start: lxml.html.HtmlElement | None = None,
+    body_start: Element | None = None,
 ) -> TitleGuess | None:
     """Score visible headline candidates against ``<title>`` and title meta tags, and by
     how close before the article's first paragraph they stand."""
@@ -117,7 +137,7 @@ def find_title(
     references = [r for r in (meta_title, *parts) if r and len(r) >= 4]
     site_names = {_norm(p) for p in parts[1:]} if len(parts) > 1 else set()
     best: tuple[float, TitleGuess] | None = None
-    seen: set[lxml.html.HtmlElement] = set()  # elements, not ids: lxml reuses proxy ids
+    seen: set[Element] = set()  # elements, not ids: lxml reuses proxy ids
     for order, el in enumerate(_candidates(root)):
         if el in seen:
             continue
@@ -157,22 +177,27 @@ def find_title(
     return TitleGuess(squash(fallback), None) if fallback else None
 
 
-def _candidates(root: lxml.html.HtmlElement):
+_TITLE_BOXES = frozenset(("div", "p", "td", "span", "strong", "b", "font", "section", "header"))
+# class and id values, read as strings: only those naming a title lead to an element.
+_HINT_VALUES = etree.XPath("//body//@class | //body//@id")
+
+
+def _candidates(root: Element) -> Iterator[Element]:
+    """Headings, then elements whose class or id names a title (and, for a title box
+    holding the headline and the meta line, its first children)."""
     body = root.find(".//body")
-    scope = body if body is not None else root
-    for el in scope.iter(*_HEADINGS):
+    yield from (body if body is not None else root).iter(*_HEADINGS)
+    for value in _HINT_VALUES(root):
+        el = value.getparent()
+        if el.tag not in _TITLE_BOXES or len(el) > 6 or not P.TITLE_HINT_RE.search(value):
+            continue
         yield el
-    for el in scope.iter("div", "p", "td", "span", "strong", "b", "font", "section", "header"):
-        h = hints(el)
-        if h.strip() and P.TITLE_HINT_RE.search(h) and len(el) <= 6:
-            yield el
-            # A title box holding the headline and the meta line: its first children.
-            for child in el[:2]:
-                if isinstance(child.tag, str) and child.tag in ("div", "p", "span", "strong", "b", "font", "a"):
-                    yield child
+        for child in el[:2]:
+            if isinstance(child.tag, str) and child.tag in ("div", "p", "span", "strong", "b", "font", "a"):
+                yield child
 
 
-def _inside_negative(el: lxml.html.HtmlElement) -> bool:
+def _inside_negative(el: Element) -> bool:
     node = el.getparent()
     depth = 0
     while node is not None and depth < 6:

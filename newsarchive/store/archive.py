@@ -107,6 +107,7 @@ class Archive:
         return held
 
     def lock_holder(self) -> dict[str, Any] | None:
+        """Who holds the writer lock now (pid, host, command, since), or None."""
         with self.guard("reading the lock"):
             return lock_row.read_holder(self.conn)
 
@@ -125,6 +126,7 @@ class Archive:
         targets: Iterable[str] = (),
         arguments: dict[str, Any] | None = None,
     ) -> int:
+        """Record the start of a crawl (or reextract) run; returns its id."""
         with self.guard("starting a run"), self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO crawl_runs (command, targets, arguments, started_at, pid, host) "
@@ -321,6 +323,7 @@ class Archive:
             yield from read.iter_pages(self.conn, **filters)
 
     def stats(self) -> dict[str, Any]:
+        """Totals and per-portal/section numbers (see ``newsarchive.store.stats``)."""
         from newsarchive.store.stats import archive_stats
 
         with self.guard("computing statistics"):

@@ -10,21 +10,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from w3lib.encoding import html_to_unicode
-
-from newsarchive.store.read import decode_json
-
 if TYPE_CHECKING:
     from newsarchive.store.archive import Archive
 
 BATCH = 200  # articles per transaction: fast, and an interruption loses little
-
-
-def decode_page(body: bytes, headers: list[list[str]]) -> str:
-    """The page's text as Scrapy's ``response.text`` would give it (header charset, BOM,
-    meta tag, then sniffing)."""
-    content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
-    return html_to_unicode(content_type, body)[1]
 
 
 def reextract(
@@ -76,18 +65,19 @@ def _one(
     from newsarchive.extract.model import ExtractionError
 
     row = archive.conn.execute(
-        "SELECT a.portal, a.section, p.id AS page_id, p.url, p.final_url, p.fetched_at, "
-        "p.headers FROM articles a JOIN pages p ON p.id = a.page_id WHERE a.id = ?",
+        "SELECT a.portal, a.section, p.id AS page_id, p.url, p.final_url, p.fetched_at "
+        "FROM articles a JOIN pages p ON p.id = a.page_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
     body = archive.page_body(row["page_id"]) if row else None
     if row is None or body is None:
         return "no_page"
-    page = decode_json(dict(row), ("headers",))
+    page = dict(row)
     url = page["final_url"] or page["url"]
     selectors = selectors_for(page["portal"]) if selectors_for else None
     try:
-        article = extract(decode_page(body, page["headers"]), url=url, selectors=selectors)
+        # the raw bytes, as the spider passes them: the extractor finds the charset itself
+        article = extract(body, url=url, selectors=selectors)
     except ExtractionError:
         return "failed"
     data = article.to_dict() if hasattr(article, "to_dict") else dict(article)
