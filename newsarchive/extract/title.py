@@ -173,8 +173,14 @@ def find_title(
             best = (score, TitleGuess(text, el))
     if best and best[0] >= 3.2:
         return best[1]
-    fallback = meta_title or (max(title_tag_parts(root), key=len) if title_tag else "")
-    return TitleGuess(squash(fallback), None) if fallback else None
+    fallback = squash(meta_title or (max(title_tag_parts(root), key=len) if title_tag else ""))
+    # A <title> left open by a broken page swallows the document: not a headline.
+    if not fallback or len(fallback) > _MAX_TITLE or _MARKUP_RE.search(fallback):
+        return None
+    return TitleGuess(fallback, None)
+
+
+_MARKUP_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<<|>>")
 
 
 _TITLE_BOXES = frozenset(("div", "p", "td", "span", "strong", "b", "font", "section", "header"))
