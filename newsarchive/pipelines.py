@@ -7,9 +7,9 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DropItem, NotConfigured
 
-from newsarchive.store import Archive, open_archive
+from newsarchive.store import Archive, ArchiveError, open_archive
 
 
 class ArchivePipeline:
@@ -59,7 +59,25 @@ class ArchivePipeline:
 
     def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         assert self.archive is not None
-        return count_outcome(self.stats, item, write_item(self.archive, item, self.run_id))
+        try:
+            outcome = write_item(self.archive, item, self.run_id)
+        except ArchiveError as error:
+            # A full or read-only disk: stop the crawl rather than fetch pages we cannot keep.
+            self._stop(str(error))
+            raise DropItem(f"not stored: {error}") from error
+        return count_outcome(self.stats, item, outcome)
+
+    def _stop(self, message: str) -> None:
+        if self.stats.get_value("newsarchive/archive_error"):
+            return
+        self.stats.set_value("newsarchive/archive_error", message)
+        engine = self.crawler.engine
+        if hasattr(engine, "close_spider_async"):
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(engine.close_spider_async(reason="archive_error"))
+        else:  # Scrapy before 2.14
+            engine.close_spider(self.crawler.spider, "archive_error")
 
 
 def count_outcome(stats: Any, item: dict[str, Any], outcome: str) -> dict[str, Any]:

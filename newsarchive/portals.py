@@ -231,18 +231,25 @@ def load_portals(directory: Path | None = None) -> dict[str, Portal]:
 
 
 def zero_config_portal(urls: list[str]) -> Portal:
-    """A portal for bare URLs: each URL a section (or an article), staying on their hosts."""
-    sections: list[Section] = []
+    """A portal for bare URLs: each URL a section (or an article), staying on their hosts.
+
+    Sections are named by their URL: the path (and query) alone when all URLs share one
+    host, else host and path.
+    """
     hosts: list[str] = []
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise PortalError("command line", url, "not an http(s) URL")
-        host = parts.hostname or ""
-        if host not in hosts:
-            hosts.append(host)
-        label = parts.path.rstrip("/").rsplit("/", 1)[-1] or "/"
-        name = f"{host}{parts.path}" if len(urls) > 1 else label
-        sections.append(Section(name if name not in {s.name for s in sections} else url, url))
-    name = re.sub(r"[^a-z0-9_\-]", "-", hosts[0].lower())[:64] if hosts else "urls"
-    return Portal(name=name, title=hosts[0] if hosts else name, allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line")
+        if (parts.hostname or "") not in hosts:
+            hosts.append(parts.hostname or "")
+    sections: list[Section] = []
+    for url in urls:
+        parts = urlsplit(url)
+        name = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        if len(hosts) > 1:
+            name = f"{parts.hostname}{name}"
+        if name not in {s.name for s in sections}:
+            sections.append(Section(name, url))
+    name = re.sub(r"[^a-z0-9_\-]", "-", hosts[0].lower())[:64]
+    return Portal(name=name, title=hosts[0], allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line")

@@ -89,7 +89,7 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
     Raises ArchiveLocked when another crawl holds the archive.
     """
     from newsarchive.crawl.distributed import redis_url_for, run_worker
-    from newsarchive.store import open_archive
+    from newsarchive.store import ArchiveError, open_archive
 
     redis_url = redis_url_for(options)
     if redis_url:  # a worker of a shared crawl: `newsarchive ingest` owns the archive
@@ -108,7 +108,14 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
                 shutil.rmtree(jobs, ignore_errors=True)  # finished: nothing to resume
             from newsarchive.pipelines import _jsonable
 
-            archive.finish_run(run_id, result.status, counts={"sections": result.rows, "interrupted": result.interrupted}, stats=_jsonable(result.stats))
+            stopped_by = result.stats.get("newsarchive/archive_error")
+            try:
+                archive.finish_run(run_id, result.status, counts={"sections": result.rows, "interrupted": result.interrupted}, stats=_jsonable(result.stats))
+            except ArchiveError:
+                if not stopped_by:
+                    raise
+            if stopped_by:  # the disk filled up or turned read-only during the crawl
+                raise ArchiveError(f"{stopped_by}; the crawl stopped, the archive keeps what was stored before")
             return result
     finally:
         archive.close()
