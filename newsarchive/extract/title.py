@@ -224,13 +224,28 @@ def find_subtitle(title: TitleGuess | None) -> str | None:
         return None
     el = title.element
     found: list[str] = []
-    for sibling in (el.getprevious(), el.getnext()):
-        if sibling is None or not isinstance(sibling.tag, str):
-            continue
+    for sibling in _deck_candidates(el):
         text = heading_text(sibling)
         if not (4 <= len(text) <= 80) or P.LABEL_RE.search(text):
             continue
-        marked = P.SUBTITLE_HINT_RE.search(hints(sibling)) or (sibling.tag in _HEADINGS and sibling.tag != el.tag)
-        if marked and _norm(text) != _norm(title.text) and not re.search(r"\d{4}[-年/]", text):
+        marked = (
+            P.SUBTITLE_HINT_RE.search(hints(sibling))
+            or (sibling.tag in _HEADINGS and sibling.tag != el.tag)
+            or _DECK_DASH_RE.match(text)  # "——石桥镇推进消防安全工作侧记": a 副题 by its dash
+        )
+        if marked and _norm(text) != _norm(title.text) and not re.search(r"\d{4}[-年/]", text) and text not in found:
             found.append(text)
     return "\n".join(found) or None
+
+
+_DECK_DASH_RE = re.compile(r"^[—―-]{1,2}\s*\S")
+
+
+def _deck_candidates(el: Element) -> list[Element]:
+    """The headline's neighbours, and its title box's neighbours when the headline sits
+    in a small box with the meta line (``<div class=tit><h1/><div class=info/></div>``)."""
+    candidates = [el.getprevious(), el.getnext()]
+    box = el.getparent()
+    if box is not None and len(box) <= 4 and box.tag not in ("body", "html"):
+        candidates += [box.getprevious(), box.getnext()]
+    return [c for c in candidates if c is not None and isinstance(c.tag, str)]
