@@ -8,6 +8,10 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.failure import Failure
+from twisted.python.threadpool import ThreadPool
 
 from newsarchive.store import Archive, ArchiveError, open_archive
 
@@ -27,6 +31,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.lock = None
         self.own_run = False
+        self.writer: ThreadPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -37,6 +42,8 @@ class ArchivePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
         self.archive = open_archive(self.db)
+        self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archive-writer")
+        self.writer.start()
         holder = self.archive.lock_holder()
         if not holder or holder.get("pid") != os.getpid():
             self.lock = self.archive.lock(command=f"scrapy crawl {spider.name}")
@@ -46,6 +53,9 @@ class ArchivePipeline:
             self.own_run = True
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self.writer is not None:
+            self.writer.stop()  # waits for the writes in hand
+            self.writer = None
         if self.archive is None:
             return
         if self.own_run and self.run_id is not None:
@@ -57,15 +67,23 @@ class ArchivePipeline:
             self.lock.__exit__(None, None, None)
         self.archive.close()
 
-    def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
-        assert self.archive is not None
-        try:
-            outcome = write_item(self.archive, item, self.run_id)
-        except ArchiveError as error:
+    def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> Deferred[dict[str, Any]]:
+        """Write on the archive's own thread: SQLite releases the GIL while it works, so
+        the crawl keeps fetching meanwhile. One writer thread keeps writes in order."""
+        from twisted.internet import reactor  # the one Scrapy installed (never at import time)
+
+        assert self.archive is not None and self.writer is not None
+        written = deferToThreadPool(reactor, self.writer, write_item, self.archive, item, self.run_id)
+        written.addCallbacks(lambda outcome: count_outcome(self.stats, item, outcome), self._failed)
+        return written
+
+    def _failed(self, failure: Failure) -> None:
+        error = failure.value
+        if isinstance(error, ArchiveError):
             # A full or read-only disk: stop the crawl rather than fetch pages we cannot keep.
             self._stop(str(error))
             raise DropItem(f"not stored: {error}") from error
-        return count_outcome(self.stats, item, outcome)
+        failure.raiseException()
 
     def _stop(self, message: str) -> None:
         if self.stats.get_value("newsarchive/archive_error"):

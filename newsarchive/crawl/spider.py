@@ -7,21 +7,21 @@ extractors; what is already archived comes from the archive (read once at start)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import FormRequest, Request, Response
 from twisted.python.failure import Failure
 
 from newsarchive.crawl.antibot import is_challenge
+from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
 from newsarchive.extract import ExtractionError, extract_article
-from newsarchive.extract.continuation import continuation_urls
-from newsarchive.extract.decode import decode_html
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
 from newsarchive.extract.patterns import ATTACHMENT_RE
@@ -65,6 +65,7 @@ class PortalSpider(scrapy.Spider):
         self.recheck_urls: list[str] = []
         self.section_seen: dict[str, set[str]] = {}
         self.not_articles = {canonical_url(s.url) for s in portal.sections}
+        self.extractor = Extractor(0)  # replaced by from_crawler with the configured one
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -76,6 +77,8 @@ class PortalSpider(scrapy.Spider):
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES") or PAGE_CAP
         spider.max_article_pages = settings.getint("NEWSARCHIVE_MAX_ARTICLE_PAGES", 20)
         spider.download_attachments = settings.getbool("NEWSARCHIVE_DOWNLOAD_ATTACHMENTS")
+        spider.extractor = Extractor(settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0))
+        crawler.signals.connect(spider.extractor.close, signal=signals.spider_closed)
         recheck = settings.getint("NEWSARCHIVE_RECHECK")
         db = Path(settings.get("NEWSARCHIVE_DB"))
         if not spider.full and db.exists():
@@ -139,7 +142,7 @@ class PortalSpider(scrapy.Spider):
             return True
         return False
 
-    def parse_start(self, response: Response) -> Iterator[Any]:
+    async def parse_start(self, response: Response) -> AsyncIterator[Any]:
         """A section URL may be a list page or an article: tell them apart by structure."""
         if self._blocked(response):
             yield self.page_record(response, "blocked")
@@ -147,12 +150,15 @@ class PortalSpider(scrapy.Spider):
         try:
             kind = page_kind(response.body, response.url)
         except ExtractionError as error:
-            yield from self._unreadable(response, error)
+            for record in self._unreadable(response, error):
+                yield record
             return
         if kind == "article":
-            yield from self.parse_article(response)
+            async for output in self.parse_article(response):
+                yield output
         else:
-            yield from self.parse_list(response)
+            for output in self.parse_list(response):
+                yield output
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         section = response.meta["section"]
@@ -212,39 +218,35 @@ class PortalSpider(scrapy.Spider):
         if listing.next_page is not None and not stop:
             yield self._page_request(_keep_form(listing.next_page, response.request), section, page_no + 1)
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         section = response.meta["section"]
         if self._blocked(response):
             yield self.page_record(response, "blocked")
             return
-        try:
-            article = extract_article(
-                response.body,
-                response.url,
-                selectors=self.portal.fields or None,
-                content_type=response.headers.get("Content-Type", b"").decode("latin-1"),
-            )
-        except ExtractionError as error:
-            yield from self._unreadable(response, error)
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        article, more, unreadable = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        if article is None:
+            for record in self._unreadable(response, ExtractionError(unreadable or "unreadable", response.url)):
+                yield record
             return
-        record = self.page_record(response, "article")
-        text = decode_html(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
-        more = continuation_urls(text, response.url)[: self.max_article_pages]
         item = {
             "kind": "article",
             "portal": self.portal.name,
             "section": section,
             "requested_url": (response.meta.get("redirect_urls") or [response.url])[0],
             "final_url": response.url,
-            "article": article.to_dict(),
-            "pages": [record],
+            "article": article,
+            "pages": [self.page_record(response, "article")],
             "recheck": bool(response.meta.get("recheck")),
         }
-        yield from self._neighbours(article.prev_url, article.next_url, section)
+        for request in self._neighbours(article["prev_url"], article["next_url"], section):
+            yield request
+        more = more[: self.max_article_pages]
         if more:
             yield Request(more[0], callback=self.parse_continuation, errback=self.continuation_failed, meta={"section": section, "item": item, "more": more[1:]}, dont_filter=True)
         else:
-            yield from self._finish(item)
+            for output in self._finish(item):
+                yield output
 
     def parse_continuation(self, response: Response) -> Iterator[Any]:
         """A later page of a split article: its text joins the first page's."""

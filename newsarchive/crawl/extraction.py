@@ -1,0 +1,66 @@
+"""Article extraction off the crawl's event loop, in worker processes.
+
+Extraction is pure CPU work (a few milliseconds a page); done on the reactor it holds up
+fetching and storing. With ``NEWSARCHIVE_EXTRACT_WORKERS`` > 0 it runs in that many
+worker processes while the crawl process keeps downloading and writing; 0 keeps it in
+the crawl process (also the fallback without Scrapy's asyncio reactor).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import signal
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from newsarchive.extract import ExtractionError, extract_article
+from newsarchive.extract.continuation import continuation_urls
+from newsarchive.extract.decode import decode_html
+
+ArticleResult = tuple[dict[str, Any] | None, list[str], str | None]
+
+
+def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
+    """(article as a dict, URLs of the pages that continue it, or the reason it is unreadable)."""
+    try:
+        article = extract_article(body, url, selectors=selectors, content_type=content_type)
+    except ExtractionError as error:
+        return None, [], error.reason
+    return article.to_dict(), continuation_urls(decode_html(body, content_type), url), None
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C and SIGTERM are for the crawl process, which stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class Extractor:
+    """Runs :func:`read_article` in worker processes, or inline when there are none."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = max(workers, 0)
+        self.pool: ProcessPoolExecutor | None = None
+
+    async def article(self, body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
+        loop = _running_loop()
+        if not self.workers or loop is None:
+            return read_article(body, url, selectors, content_type)
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
+        return await loop.run_in_executor(self.pool, read_article, body, url, dict(selectors) if selectors else None, content_type)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The asyncio loop Scrapy's asyncio reactor runs on; None under another reactor."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
