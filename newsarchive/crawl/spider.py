@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -21,7 +21,7 @@ from twisted.python.failure import Failure
 from newsarchive.crawl.antibot import is_challenge
 from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
-from newsarchive.extract import ExtractionError, extract_article
+from newsarchive.extract import ExtractionError
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
 from newsarchive.extract.patterns import ATTACHMENT_RE
@@ -43,8 +43,6 @@ def _keep_form(page: PageRequest, previous: Request | None) -> PageRequest:
         return page
     if urlsplit(page.url).path != urlsplit(previous.url).path:
         return page
-    from urllib.parse import parse_qsl
-
     return PageRequest(page.url, "POST", dict(parse_qsl(previous.body.decode("utf-8", "replace"))))
 
 
@@ -248,24 +246,23 @@ class PortalSpider(scrapy.Spider):
             for output in self._finish(item):
                 yield output
 
-    def parse_continuation(self, response: Response) -> Iterator[Any]:
-        """A later page of a split article: its text joins the first page's."""
+    async def parse_continuation(self, response: Response) -> AsyncIterator[Any]:
+        """A later page of a split article: its text, pictures and files join the first page's."""
         item = response.meta["item"]
-        try:
-            part = extract_article(response.body, response.url, selectors=self.portal.fields or None)
-        except ExtractionError:
-            part = None
-        if part is not None and part.body:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        part, _, _ = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        if part is not None and part["body"]:
             article = item["article"]
-            article["body"] = "\n".join(x for x in (article["body"], part.body) if x)
-            article["images"] += [i for i in part.to_dict()["images"] if i not in article["images"]]
-            article["attachments"] += [a for a in part.to_dict()["attachments"] if a not in article["attachments"]]
+            article["body"] = "\n".join(x for x in (article["body"], part["body"]) if x)
+            article["images"] += [i for i in part["images"] if i not in article["images"]]
+            article["attachments"] += [a for a in part["attachments"] if a not in article["attachments"]]
             item["pages"].append(self.page_record(response, "article_part"))
         more = response.meta["more"]
         if more:
             yield Request(more[0], callback=self.parse_continuation, errback=self.continuation_failed, meta={**response.meta, "more": more[1:]}, dont_filter=True)
         else:
-            yield from self._finish(item)
+            for output in self._finish(item):
+                yield output
 
     def continuation_failed(self, failure: Failure) -> Iterator[Any]:
         yield from self.failed(failure)
