@@ -42,6 +42,29 @@ def wait_for(db: Path, count: int, process: subprocess.Popen[str], limit: float 
         time.sleep(0.05)
 
 
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (the crawl's extraction workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def gone(pids: list[int], limit: float = 10) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() for pid in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def integrity(db: Path) -> str:
     with sqlite3.connect(db) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
@@ -61,8 +84,10 @@ def test_sigkill_at_several_points_then_resume(slow_portal: DemoServer, tmp_path
     for kill_at in (40, 200, 420):
         crawl = start_crawl(slow_portal, db, *(["--resume"] if before else []))
         wait_for(db, kill_at, crawl)
+        workers = children(crawl.pid)
         crawl.send_signal(signal.SIGKILL)
         crawl.wait()
+        assert gone(workers), "extraction workers outlived their killed crawl"
         after = archived_urls(db)
         assert before <= after, "an article stored before a kill was lost"
         assert integrity(db) == "ok"

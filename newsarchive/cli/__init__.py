@@ -15,9 +15,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from newsarchive.cli import archive, crawl, demo, extract
+    from newsarchive.cli import archive, crawl, demo, distributed, extract
 
-    for module in (extract, crawl, demo, archive):
+    for module in (extract, crawl, demo, archive, distributed):
         for command in module.commands:
             main.add_command(command)
 

@@ -35,6 +35,17 @@ def resolve_targets(targets: tuple[str, ...], sections: str | None):
     return [p.select_sections(wanted) for p in portals] if wanted else portals
 
 
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``-s NAME=VALUE`` options as a dict of Scrapy settings."""
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        settings[name] = value
+    return settings
+
+
 def _since(value: str | None) -> str | None:
     if value is None:
         return None
@@ -86,12 +97,7 @@ def crawl_command(
     except PortalError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(exitcodes.USAGE)
-    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING"}
-    for pair in overrides:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
-        settings[name] = value
+    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **parse_overrides(overrides)}
     if contact:
         settings["NEWSARCHIVE_CONTACT"] = contact
     options = CrawlOptions(
@@ -123,6 +129,14 @@ def run_and_report(portals, options, command: str) -> int:
         click.echo(f"error: {error}", err=True)
         return exitcodes.USAGE
     click.echo(result.table)
+    from newsarchive.crawl.distributed import redacted, redis_url_for
+
+    shared = redis_url_for(options)
+    if shared:  # a worker: its "new" articles went to Redis, for `newsarchive ingest`
+        click.echo(f"\narticles sent to `newsarchive ingest` through {redacted(shared)}")
+        if result.interrupted:
+            click.echo("interrupted: its unfinished requests are queued again; run it again to continue", err=True)
+        return result.status
     click.echo(f"\narchive: {options.db}")
     if result.interrupted:
         targets = " ".join(p.name for p in portals)

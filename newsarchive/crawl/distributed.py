@@ -111,9 +111,10 @@ def seed(portals: Iterable[Portal], settings: Any) -> dict[str, int]:
     queued: dict[str, int] = {}
     for portal in portals:
         spider = spider_for(portal)()
+        keys = Keys.from_settings(settings).portal(portal.name)
+        queue = ReliableQueue(server, spider, keys, redis_codec)
+        queue.sweep(reset_keys=keys.filter_keys)
         bloom = open_filter(server, settings, portal.name)
-        queue = ReliableQueue(server, spider, Keys.from_settings(settings).portal(portal.name), redis_codec)
-        queue.sweep(reset_keys=bloom.filter_keys)
         queued[portal.name] = sum(
             1 for request in map(seedable, spider.start_requests())
             if queue.push_new(request, bloom, fingerprinter.fingerprint(request))

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -31,10 +34,19 @@ def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, con
     return article.to_dict(), continuation_urls(decode_html(body, content_type), url), None
 
 
-def _quiet_worker() -> None:
-    # Ctrl-C and SIGTERM are for the crawl process, which stops the workers itself.
+def _quiet_worker(parent: int) -> None:
+    """Set up a worker: Ctrl-C and SIGTERM are for the crawl process, which stops the
+    workers itself; and a worker whose crawl process died (SIGKILL) ends too."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # The workers share the task queue's pipe, so they would not see their parent go.
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
 
 
 class Extractor:
@@ -49,7 +61,12 @@ class Extractor:
         if not self.workers or loop is None:
             return read_article(body, url, selectors, content_type)
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
+            self.pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_quiet_worker,
+                initargs=(os.getpid(),),
+            )
         return await loop.run_in_executor(self.pool, read_article, body, url, dict(selectors) if selectors else None, content_type)
 
     def close(self) -> None:

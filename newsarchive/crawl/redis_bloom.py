@@ -126,7 +126,7 @@ class BloomFilter:
     @property
     def filter_keys(self) -> list[str]:
         """The keys that make up the filter (the bitmap, then its info hash)."""
-        return [self.keys.seen, self.keys.seen_info]
+        return self.keys.filter_keys
 
     def count(self) -> int:
         """How many fingerprints were added (as far as the filter could tell them apart)."""

@@ -75,6 +75,11 @@ class PortalKeys:
         return f"{self.base}:seen:info"
 
     @property
+    def filter_keys(self) -> list[str]:
+        """Everything the duplicate filter is made of, deleted together when a crawl ends."""
+        return [self.seen, self.seen_info]
+
+    @property
     def workers(self) -> str:
         """Set of worker ids that may hold in-flight requests."""
         return f"{self.base}:workers"

@@ -62,6 +62,7 @@ class ReliableScheduler(Scheduler):
         super().__init__(server, **kwargs)
         self.crawler: Any = None
         self.worker = worker_id()
+        self.queue: ReliableQueue | None = None
         self.held: dict[str, Request] = {}
         self._tokens = itertools.count(1)
         self.idle_since: float | None = None
@@ -95,12 +96,14 @@ class ReliableScheduler(Scheduler):
         self.spider = spider
         self.keys = Keys.from_settings(self.crawler.settings).portal(spider.name)
         self.queue = ReliableQueue(self.server, spider, self.keys, serializer=self.serializer)
-        self.df = load_object(self.dupefilter_cls).from_spider(spider)
         self.slot = engine_slot(self.crawler)
+        self.queue.heartbeat(self.worker, self.ttl_ms)
+        swept = self._sweep(reset=True)  # a finished or abandoned crawl's filter goes first
+        self.df = self.df or load_object(self.dupefilter_cls).from_spider(spider)
+        if not isinstance(self.df, BloomDupeFilter):
+            raise ValueError(f"distributed crawls need DUPEFILTER_CLASS {BloomDupeFilter.__module__}.BloomDupeFilter")
         if self.flush_on_start:
             self.flush()
-        self.queue.heartbeat(self.worker, self.ttl_ms)
-        swept = self._sweep(reset=True)  # a finished or abandoned crawl's filter goes
         if swept.queued:
             spider.log(f"Resuming crawl ({swept.queued} requests queued)")
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
@@ -110,6 +113,8 @@ class ReliableScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
+        if self.queue is None:  # never opened
+            return
         self._settle()
         requeued = self.queue.requeue(self.worker)
         if requeued:
@@ -121,7 +126,7 @@ class ReliableScheduler(Scheduler):
     # -- requests ---------------------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.dont_filter or not isinstance(self.df, BloomDupeFilter):
+        if request.dont_filter:
             return super().enqueue_request(request)
         count = self.queue.push_new(request, self.df.bloom, self.df.fingerprint(request))
         if not count:
@@ -145,9 +150,10 @@ class ReliableScheduler(Scheduler):
     def _settle(self) -> None:
         """Acknowledge the held requests the engine has finished with."""
         done = [token for token, request in self.held.items() if request not in self.slot.inprogress]
-        for token in done:
-            del self.held[token]
-        self.queue.ack(self.worker, done)
+        if done:
+            self.queue.ack(self.worker, done)  # first: if Redis fails, the next call retries
+            for token in done:
+                del self.held[token]
 
     # -- timers and idleness ----------------------------------------------------------
 
@@ -165,8 +171,13 @@ class ReliableScheduler(Scheduler):
 
     def _on_idle(self) -> None:
         """Keep the worker open while the crawl goes on elsewhere (see module doc)."""
-        self._settle()
-        if not self._sweep().idle:
+        try:
+            self._settle()
+            swept = self._sweep()
+        except redis.RedisError as error:  # cannot tell whether the crawl is over: wait
+            logger.warning("Redis unavailable (%s); retrying", error)
+            raise DontCloseSpider from None
+        if not swept.idle:
             self.idle_since = None
             raise DontCloseSpider
         now = time.monotonic()
@@ -175,19 +186,13 @@ class ReliableScheduler(Scheduler):
             raise DontCloseSpider
 
     def _sweep(self, reset: bool = False) -> Sweep:
-        swept = self.queue.sweep(self._filter_keys() if reset else None)
+        swept = self.queue.sweep(self.keys.filter_keys if reset else None)
         if swept.reclaimed:
             logger.warning("took back %d requests from workers that stopped answering", swept.reclaimed)
             self.stats.inc_value("newsarchive/redis/reclaimed", swept.reclaimed)
         if swept.reset:
             self.stats.inc_value("newsarchive/redis/filter_reset")
         return swept
-
-    def _filter_keys(self) -> list[str]:
-        if isinstance(self.df, BloomDupeFilter):
-            return self.df.bloom.filter_keys
-        key = getattr(self.df, "key", None)  # scrapy-redis' own RFPDupeFilter
-        return [key] if key else []
 
     def _check_capacity(self, count: int) -> None:
         capacity = self.df.bloom.spec.capacity

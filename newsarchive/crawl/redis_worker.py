@@ -64,8 +64,10 @@ class KnownFromRedis:
         if getattr(spider, "full", False) or not hasattr(spider, "known"):
             return
         settings = self.crawler.settings
-        spider.known = _known(settings.get("REDIS_URL"), Keys.from_settings(settings).known)
-        spider.logger.info("%d archived articles known from Redis", len(spider.known))
+        known = _known(settings.get("REDIS_URL"), Keys.from_settings(settings).known)
+        if len(known) or not spider.known:  # no set yet (ingest never ran): keep a local copy's
+            spider.known = known
+            spider.logger.info("%d archived articles known from Redis", len(known))
 
 
 class QueueItemsPipeline(RedisPipeline):
