@@ -114,3 +114,31 @@ def test_download_attachments_stores_the_files(tmp_path: Path) -> None:
         stored = dict(conn.execute("SELECT url, article_id FROM attachments").fetchall())
     assert expected and expected <= set(stored)
     assert all(stored[url] is not None for url in expected), "each file is linked to its article"
+
+
+def test_limits_since_max_pages_and_sections(tmp_path: Path) -> None:
+    with DemoServer(DemoPortal(articles=300), in_process=True) as server:
+        truth = server.portal.truth(server.base_url)
+        newest = max(t["published_at"][:10] for t in truth)
+        since = sorted(t["published_at"][:10] for t in truth)[len(truth) * 3 // 4]
+
+        recent = crawl_urls(server, tmp_path / "since.db", "--since", since)
+        rows = articles(tmp_path / "since.db")
+        assert recent.returncode in (0, 1), recent.stderr[-2000:]
+        assert rows and all(r["published_at"][:10] >= since for r in rows)
+        assert max(r["published_at"][:10] for r in rows) == newest
+
+        server.reset_log()
+        capped = crawl_urls(server, tmp_path / "pages.db", "--max-pages", "1")
+        assert capped.returncode in (0, 1)
+        assert not [t for _, t in server.request_log() if re.search(r"index_\d+\.html|list_3_[2-9]|page=[2-9]|dataproxy", t)]
+
+    with DemoServer(DemoPortal(articles=60), port=0, in_process=True) as server:
+        from tests.demo_support import run_cli
+
+        first = server.portal.sections(server.base_url)[0]
+        result = run_cli("crawl", *[s["url"] for s in server.portal.sections(server.base_url)], "--db", str(tmp_path / "one.db"),
+                         "--sections", "/" + first["url"].split("/", 3)[3], "--quiet", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0")
+        assert result.returncode in (0, 1), result.stderr[-2000:]
+        sections = {r["section"] for r in articles(tmp_path / "one.db")}
+        assert sections == {"/" + first["url"].split("/", 3)[3]}

@@ -227,6 +227,10 @@ class PortalSpider(scrapy.Spider):
             for record in self._unreadable(response, ExtractionError(unreadable or "unreadable", response.url)):
                 yield record
             return
+        if self.since and article["published_at"] and article["published_at"][:10] < self.since:
+            # Older than --since (reached along a 上一条/下一条 walk): the walk ends here.
+            self.count(section, "older_than_since")
+            return
         item = {
             "kind": "article",
             "portal": self.portal.name,
