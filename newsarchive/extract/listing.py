@@ -26,6 +26,7 @@ import lxml.html
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
+from newsarchive.extract import patterns as P
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.model import ExtractionError, Listing, ListItem
 from newsarchive.extract.pagination import (
@@ -71,12 +72,13 @@ TOP_GROUPS = 6
 ARTICLE_URL_HINT_RE = re.compile(r"\d{5,}|\d{4}[-/_]\d{1,2}[-/_]\d{1,2}|/\d{4}/\d{1,2}/")
 # Text that marks an article page: meta line labels followed by a colon, and neighbour links.
 META_LABEL_RES = (
-    re.compile(r"(?:信息来源|文章来源|新闻来源|来源|稿源|出处)\s*[:：]"),
-    re.compile(r"(?:发布时间|发布日期|发稿时间|发表时间|时间|日期)\s*[:：]\s*\d"),
-    re.compile(r"(?:作者|记者|责任编辑|编辑|责编|通讯员|审核|校对)\s*[:：]"),
-    re.compile(r"(?:浏览次数|阅读次数|点击次数|点击数|浏览量|阅读量|访问量|阅读|浏览|字号)\s*[:：]"),
+    re.compile(rf"(?:{P.alternatives(P.SOURCE_LABELS)})\s*[:：]"),
+    re.compile(rf"(?:{P.alternatives(P.DATE_LABELS)})\s*[:：]\s*\d"),
+    re.compile(rf"(?:{P.alternatives(P.AUTHOR_LABELS + P.EDITOR_LABELS + ('审核', '校对'))})\s*[:：]"),
+    # A read count or the font-size widget (字号：大 中 小) only article pages carry.
+    re.compile(rf"(?:{P.alternatives((*P.READ_LABELS, '字号'))})\s*[:：]"),
 )
-NEIGHBOUR_RE = re.compile(r"上一(?:篇|条|则)|下一(?:篇|条|则)")
+NEIGHBOUR_RE = re.compile(P.alternatives(P.PREV_LABELS + P.NEXT_LABELS))
 # <meta> names CMS templates put only on article pages (TRS, Hanweb, Xinhua-style, Open Graph).
 ARTICLE_META_NAMES = frozenset(
     ("articletitle", "pubdate", "publishdate", "contentsource", "contentid", "article:published_time")

@@ -25,9 +25,16 @@ DATE_LABELS = ("发布时间", "发布日期", "发稿时间", "发表时间", "
 SECONDARY_DATE_LABELS = ("成文日期", "更新时间")
 READ_LABELS = ("阅读次数", "浏览次数", "访问次数", "点击次数", "点击数", "点击量", "阅读量", "浏览量", "阅读", "浏览", "点击", "访问量")
 
+
+
+def alternatives(words: tuple[str, ...]) -> str:
+    """A regex alternation of label words, longest first (so 信息来源 wins over 来源)."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
 ALL_LABELS = SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS + DATE_LABELS + READ_LABELS
 
-_label_alt = "|".join(sorted((re.escape(x) for x in ALL_LABELS), key=len, reverse=True))
+_label_alt = alternatives(ALL_LABELS)
 # A label followed by a colon (half or full width); "文/" is a label without a colon.
 LABEL_RE = re.compile(rf"(?P<label>{_label_alt})\s*[:：]|(?P<slash>文\s*/|图\s*/|文图\s*/)")
 
