@@ -124,3 +124,14 @@ def test_cli_lists_portals_and_reports_bad_ones(tmp_path: Path) -> None:
 def test_unknown_portal_is_a_usage_error(tmp_path: Path) -> None:
     result = run_cli("crawl", "no-such-portal", "--db", str(tmp_path / "a.db"))
     assert result.returncode == 2 and "no portal named" in result.stderr
+
+
+def test_politeness_becomes_spider_settings(tmp_path: Path) -> None:
+    from newsarchive.crawl.loader import spider_for
+    from newsarchive.crawl.politeness import portal_settings
+
+    remote = load_portal(write(tmp_path, GOOD))
+    assert portal_settings(remote) == {"DOWNLOAD_DELAY": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+    assert spider_for(remote).custom_settings == portal_settings(remote)
+    local = zero_config_portal(["http://127.0.0.1:8000/xw/index.html"])
+    assert portal_settings(local)["DOWNLOAD_DELAY"] == 0 and portal_settings(local)["AUTOTHROTTLE_ENABLED"] is False

@@ -7,13 +7,15 @@ from typing import Any
 
 from scrapy.settings import BaseSettings
 
+from newsarchive.crawl.politeness import portal_settings
 from newsarchive.crawl.spider import PortalSpider
 from newsarchive.portals import Portal, load_portals
 
 
 def spider_for(portal: Portal) -> type[PortalSpider]:
     """A PortalSpider subclass bound to one portal (what Scrapy's loader hands out)."""
-    return type(f"{portal.name.title().replace('-', '').replace('_', '')}Spider", (PortalSpider,), {"name": portal.name, "portal": portal})
+    attributes = {"name": portal.name, "portal": portal, "custom_settings": portal_settings(portal)}
+    return type(f"{portal.name.title().replace('-', '').replace('_', '')}Spider", (PortalSpider,), attributes)
 
 
 class PortalSpiderLoader:

@@ -54,10 +54,6 @@ def scrapy_settings(portals: list[Portal], options: CrawlOptions, run_id: int | 
 
     settings = Settings()
     settings.setmodule(defaults, priority="project")
-    if len(portals) == 1:
-        for key, value in portals[0].politeness.items():
-            name = {"obey_robots": "ROBOTSTXT_OBEY", "autothrottle": "AUTOTHROTTLE_ENABLED"}.get(key, key.upper())
-            settings.set(name, value, priority="spider")
     contact = options.settings.get("NEWSARCHIVE_CONTACT") or settings.get("NEWSARCHIVE_CONTACT")
     if contact:
         settings.set("USER_AGENT", f"{settings.get('USER_AGENT')[:-1]}; +{contact})", priority="cmdline")
