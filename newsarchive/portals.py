@@ -61,6 +61,7 @@ class Portal:
     encoding: str | None = None
     politeness: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
+    zero_config: bool = False  # sections named by their URLs, to be renamed from their pages
 
     def select_sections(self, names: list[str] | None) -> Portal:
         """The same portal limited to the named sections (``--sections``)."""
@@ -252,4 +253,6 @@ def zero_config_portal(urls: list[str]) -> Portal:
         if name not in {s.name for s in sections}:
             sections.append(Section(name, url))
     name = re.sub(r"[^a-z0-9_\-]", "-", hosts[0].lower())[:64]
-    return Portal(name=name, title=hosts[0], allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line")
+    return Portal(
+        name=name, title=hosts[0], allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line", zero_config=True
+    )

@@ -25,6 +25,7 @@ from newsarchive.extract import ExtractionError
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
 from newsarchive.extract.patterns import ATTACHMENT_RE
+from newsarchive.extract.section import section_name
 from newsarchive.portals import Portal
 from newsarchive.store.canonical import canonical_url
 
@@ -64,6 +65,7 @@ class PortalSpider(scrapy.Spider):
         self.section_seen: dict[str, set[str]] = {}
         self.not_articles = {canonical_url(s.url) for s in portal.sections}
         self.extractor = Extractor(0)  # replaced by from_crawler with the configured one
+        self.section_names: dict[str, str] = {}  # zero-configuration section URL name → page name
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -159,7 +161,7 @@ class PortalSpider(scrapy.Spider):
                 yield output
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        section = response.meta["section"]
+        section = self._section_name(response)
         page_no = response.meta.get("page_no", 1)
         if self._blocked(response):
             yield self.page_record(response, "blocked")
@@ -215,6 +217,17 @@ class PortalSpider(scrapy.Spider):
         )
         if listing.next_page is not None and not stop:
             yield self._page_request(_keep_form(listing.next_page, response.request), section, page_no + 1)
+
+    def _section_name(self, response: Response) -> str:
+        """A zero-configuration section, known only by its URL, takes the name its first
+        list page gives it (breadcrumb or ``<title>``), unless another section has it."""
+        section = response.meta["section"]
+        if not self.portal.zero_config or response.meta.get("page_no", 1) != 1 or section in self.section_names.values():
+            return self.section_names.get(section, section)
+        name = section_name(response.body)
+        if name and name not in self.section_names.values():
+            self.section_names[section] = name
+        return self.section_names.get(section, section)
 
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         section = response.meta["section"]
