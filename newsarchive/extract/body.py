@@ -215,7 +215,7 @@ def _is_meta_line(line: str) -> bool:
 def body_lines(body: Body, subtitle: str | None) -> list[tuple[str, Element]]:
     """The article's paragraphs: no meta lines, widgets or trailers (the headline and
     deck, if repeated, are left for :func:`split_deck`)."""
-    lines = [line for part in body.parts() for line in iter_lines(part)]
+    lines = _until_signature(list(line for part in body.parts() for line in iter_lines(part)))
     norm_sub = _norm(subtitle or "")
     out: list[tuple[str, Element]] = []
     for line, owner in lines:
@@ -228,6 +228,24 @@ def body_lines(body: Body, subtitle: str | None) -> list[tuple[str, Element]]:
     while out and _is_trailer(out[-1][0]):
         out.pop()
     return out
+
+
+_SIGNATURE_RE = re.compile(r"^[\[【(（]?\s*(?:责任编辑|责编|编辑|作者|采写|撰稿|记者|通讯员)\s*[:：]")
+_SIGNATURE_MIN_LINES = 3
+
+
+def _until_signature(lines: list[tuple[str, Element]]) -> list[tuple[str, Element]]:
+    """An article ends with its signature block (作者：/责任编辑：…); when teasers of other
+    stories follow it inside the same box, they are cut off. Only a signature in the
+    second half counts, so a byline printed above the lead never truncates the text."""
+    signatures = [i for i, (text, _) in enumerate(lines) if len(text) <= 80 and _SIGNATURE_RE.match(text)]
+    late = [i for i in signatures if i >= _SIGNATURE_MIN_LINES and i >= len(lines) // 2]
+    if not late:
+        return lines
+    end = late[0]
+    while end + 1 < len(lines) and end + 1 in signatures:  # the rest of the signature block
+        end += 1
+    return lines[: end + 1]
 
 
 _LIST_ITEMS_MIN = 5

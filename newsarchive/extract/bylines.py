@@ -16,7 +16,12 @@ from newsarchive.extract.dates import FoundDate, find_dates, normalize_text
 _TRIM = " \t:：,，;；|｜/、.。()（）[]【】<>《》\"'“”‘’-—_*·"
 _BRACKETED_RE = re.compile(r"^[《〈<](.+?)[》〉>]$")
 _MAX_META_LINE = 150
-_DANGLING_LABEL_RE = re.compile(r"((?:" + "|".join(P.ALL_LABELS) + r")\s*[:：])[ \t]*\n")
+# A label ending its line, and a short next line (at most three words) to take as its value.
+_DANGLING_LABEL_RE = re.compile(r"((?:" + "|".join(P.ALL_LABELS) + r")\s*[:：])[ \t]*\n(?=[^\n\s]+(?: [^\n\s]+){0,2}(?:\n|$))")
+# A word glued before a role ("职工通讯员", "南都记者"): who they are, not a name.
+_ROLE_QUALIFIER_RE = re.compile(r"(?:^|(?<=[\s（(]))[\u4e00-\u9fff]{1,4}(?=(?:全媒体|融媒体)?(?:记者|通讯员))")
+# Words of page furniture that sit beside a byline ("作者：张三 <a>查看更多</a>").
+_NOT_A_NAME_RE = re.compile(r"查看|更多|返回|点击|阅读|分享|收藏|打印|关闭|评论|下载|登录|注册|关注|首页|全文|原文|链接|相关|推荐")
 _ORGANIZATION_RE = re.compile(r"(?:报|网|社|台|中心|局|委|办|部|院|所|站|厅|处|会|团|队|组|室|馆|公司|集团|政府|频道|客户端)$")
 _NAME_SPLIT_RE = re.compile(r"[\s,，、;；/|｜]+")
 
@@ -82,6 +87,7 @@ def split_names(value: str) -> list[str]:
     value = normalize_text(value)
     value = re.sub(r"[（(][^）)]*[）)]", " ", value)
     value = P.OUTLET_BEFORE_ROLE_RE.sub(" ", value)
+    value = _ROLE_QUALIFIER_RE.sub(" ", value)
     value = P.BYLINE_NOISE_RE.sub(" ", value)
     tokens = [t.strip(_TRIM) for t in _NAME_SPLIT_RE.split(value)]
     tokens = [t for t in tokens if t]
@@ -94,7 +100,7 @@ def split_names(value: str) -> list[str]:
             i += 1
         i += 1
         token = _name_before_affiliation(token)
-        if _ORGANIZATION_RE.search(token) and len(token) > 2:
+        if (_ORGANIZATION_RE.search(token) and len(token) > 2) or _NOT_A_NAME_RE.search(token):
             continue
         if P.PERSON_NAME_RE.match(token) or re.fullmatch(r"[A-Za-z][A-Za-z .'-]{1,30}", token):
             names.append(token)

@@ -11,7 +11,7 @@ import re
 # Labels that introduce a field in a meta line or a byline, longest first so that
 # "信息来源" wins over "来源".
 SOURCE_LABELS = ("信息来源", "文章来源", "新闻来源", "稿件来源", "内容来源", "来源于", "来源", "稿源", "出处")
-AUTHOR_LABELS = ("作者", "记者", "撰稿人", "撰稿", "撰文", "通讯员", "摄影", "摄像", "文图", "供稿")
+AUTHOR_LABELS = ("作者", "记者", "采写", "撰稿人", "撰稿", "撰文", "通讯员", "摄影", "摄像", "文图", "供稿")
 EDITOR_LABELS = ("责任编辑", "责编", "编辑")
 # Labels whose values are not fields we keep, but which end the value before them.
 OTHER_LABELS = (
