@@ -118,7 +118,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         or above_fields.source
         or _meta_source(meta),
         authors=_authors(pinned.get("authors"), top_fields, bottom_fields, text_lines),
-        editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor,
+        editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor or _closing_editor(text_lines),
         body="\n".join(text_lines),
         body_html=body_html(body),
         section=_section(root, pinned.get("section")),
@@ -257,6 +257,16 @@ def _authors(
     names += bottom.authors
     editor_names = set((top.editor or "").split()) | set((bottom.editor or "").split())
     return [n for n in dict.fromkeys(names) if n not in editor_names or n in top.authors]
+
+
+def _closing_editor(lines: list[str]) -> str | None:
+    """An editor named in the credit line that closes the text (``摄影/张艳 编辑/苏芳``)."""
+    for line in lines[-2:]:
+        if len(line) <= 60:
+            editor = bylines.parse_meta(line, leads=False).editor
+            if editor:
+                return editor
+    return None
 
 
 def _section(root: Element, pinned: list[Element] | None) -> list[str]:

@@ -42,6 +42,8 @@ def split_labels(text: str) -> list[tuple[str, str]]:
 
     >>> split_labels("时间:2024年04月18日 11:12   来源:广元日报   阅读:")
     [('时间', '2024年04月18日 11:12'), ('来源', '广元日报'), ('阅读', '')]
+    >>> split_labels("药剂科供稿 摄影/张艳 编辑/苏芳")
+    [('', '药剂科供稿'), ('摄影', '张艳'), ('编辑', '苏芳')]
     """
     pairs: list[tuple[str, str]] = []
     last_label = ""
@@ -50,7 +52,7 @@ def split_labels(text: str) -> list[tuple[str, str]]:
         value = text[last_end : match.start()]
         if pairs or value.strip() or last_label:
             pairs.append((last_label, value.strip()))
-        last_label = match.group("label") or "文/"
+        last_label = match.group("label") or match.group("staff") or "文/"
         last_end = match.end()
     pairs.append((last_label, text[last_end:].strip()))
     return [(label, value) for label, value in pairs if label or value]

@@ -36,7 +36,11 @@ ALL_LABELS = SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS + DATE
 
 _label_alt = alternatives(ALL_LABELS)
 # A label followed by a colon (half or full width); "文/" is a label without a colon.
-LABEL_RE = re.compile(rf"(?P<label>{_label_alt})\s*[:：]|(?P<slash>文\s*/|图\s*/|文图\s*/)")
+# Staff labels also come with a slash before a name: "编辑/苏芳", "摄影/张艳".
+_staff_alt = alternatives(AUTHOR_LABELS + EDITOR_LABELS)
+LABEL_RE = re.compile(
+    rf"(?P<label>{_label_alt})\s*[:：]|(?P<staff>{_staff_alt})\s*/(?=\s*[\u4e00-\u9fff])|(?P<slash>文\s*/|图\s*/|文图\s*/)"
+)
 
 # Breadcrumb introductions and separators.
 # 当前位置 / 您的位置 / 您当前的位置 / 您的当前位置 / 你现在所在的位置 / 所在位置 / 位置
