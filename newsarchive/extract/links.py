@@ -46,9 +46,12 @@ def resolve(href: str | None, base: str | None) -> str | None:
     if not href or href.lower().startswith(_BAD_SCHEMES):
         return None
     if base:
-        joined = urljoin(base, href)
-        scheme = urlsplit(joined).scheme
-        return joined if scheme in ("http", "https") else None
+        try:
+            joined = urljoin(base, href)
+            parts = urlsplit(joined)
+        except ValueError:  # a malformed link, e.g. "http://[::1"
+            return None
+        return joined if parts.scheme in ("http", "https") and parts.netloc else None
     return href
 
 

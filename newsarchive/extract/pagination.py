@@ -111,11 +111,14 @@ def resolve(href: str | None, base: str | None) -> str | None:
         return None
     try:
         url = urljoin(base, href) if base else href
-        scheme = urlsplit(url).scheme.lower()
+        parts = urlsplit(url)
     except ValueError:  # a malformed link, e.g. "http://[::1"
         return None
+    scheme = parts.scheme.lower()
     if scheme and scheme not in ("http", "https"):
         return None
+    if base and not (scheme and parts.netloc):
+        return None  # a broken <base> or href ("http:", "//") resolves to no page
     return url
 
 
