@@ -110,16 +110,30 @@ def count_outcome(stats: Any, item: dict[str, Any], outcome: str) -> dict[str, A
 
 
 def write_item(archive: Archive, item: dict[str, Any], run_id: int | None) -> str:
-    """Store one crawl item: a raw ``page``, or an ``article`` with its pages, in one
-    transaction. Returns the article's outcome (new/updated/unchanged/alias) or "page".
+    """Store one crawl item in one transaction: a raw ``page``, an ``article`` with its
+    pages, a downloaded ``attachment``, or a bare ``visit`` (a fetch that got no answer),
+    each with what the crawl learned from it (its frontier visit). Returns the article's
+    outcome (new/updated/unchanged/alias), or the item's kind.
 
-    Local crawls (this pipeline) and distributed ingest share it, so both dedupe and
-    version the same way.
+    Local crawls (this pipeline) and distributed ingest share it, so both dedupe,
+    version and keep their walk state the same way.
     """
-    if item.get("kind") == "page":
+    kind = item.get("kind")
+    if kind not in ("page", "article", "attachment", "visit"):
+        raise ValueError(f"not a crawl item: {kind!r}")
+    with archive.transaction():
+        outcome = _store(archive, item, run_id)
+        if item.get("visit"):
+            archive.record_visit(item["visit"], run_id)
+    return outcome
+
+
+def _store(archive: Archive, item: dict[str, Any], run_id: int | None) -> str:
+    kind = item["kind"]
+    if kind == "page":
         record_page(archive, item, run_id)
         return "page"
-    if item.get("kind") == "attachment":
+    if kind == "attachment":
         archive.store_attachment(
             article_url=item["article_url"],
             url=item["url"],
@@ -128,24 +142,25 @@ def write_item(archive: Archive, item: dict[str, Any], run_id: int | None) -> st
             fetched_at=item["fetched_at"],
         )
         return "attachment"
-    if item.get("kind") != "article":
-        raise ValueError(f"not a crawl item: {item.get('kind')!r}")
-    with archive.transaction():
-        page_ids = [record_page(archive, page, run_id) for page in item["pages"]]
-        outcome = archive.store_article(
-            item["article"],
-            portal=item["portal"],
-            section=item["section"],
-            requested_url=item["requested_url"],
-            final_url=item["final_url"],
-            page_id=page_ids[0] if page_ids else None,
-            fetched_at=item["pages"][0]["fetched_at"] if item["pages"] else None,
-            run_id=run_id,
-        )
-    return outcome
+    if kind == "visit":
+        return "visit"
+    first: int | None = None
+    for part, page in enumerate(item["pages"], start=1):
+        page_id = record_page(archive, page, run_id, part_of=first, part=part if first else None)
+        first = first or page_id
+    return archive.store_article(
+        item["article"],
+        portal=item["portal"],
+        section=item["section"],
+        requested_url=item["requested_url"],
+        final_url=item["final_url"],
+        page_id=first,
+        fetched_at=item["pages"][0]["fetched_at"] if item["pages"] else None,
+        run_id=run_id,
+    )
 
 
-def record_page(archive: Archive, page: dict[str, Any], run_id: int | None) -> int:
+def record_page(archive: Archive, page: dict[str, Any], run_id: int | None, part_of: int | None = None, part: int | None = None) -> int:
     return archive.record_page(
         url=page["url"],
         final_url=page["final_url"],
@@ -157,6 +172,9 @@ def record_page(archive: Archive, page: dict[str, Any], run_id: int | None) -> i
         portal=page["portal"],
         method=page["method"],
         request_headers=page["request_headers"],
+        request_body=page.get("request_body"),
+        part_of=part_of,
+        part=part,
     )
 
 

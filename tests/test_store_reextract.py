@@ -53,7 +53,7 @@ def test_reextract_counts_failures_and_missing_pages(archive):
     archive.store_article(story("gmw.cn__1"), portal="cjn", final_url="http://news.cjn.cn/2.htm")
     seen = []
 
-    def failing(html, url=None, *, selectors=None):
+    def failing(html, url=None, *, selectors=None, content_type=None):
         seen.append((url, "武汉".encode() in html, selectors))
         raise ExtractionError("no body", url)
 
@@ -75,7 +75,7 @@ def test_reextract_passes_the_raw_bytes_as_the_crawl_does(archive):
     archive.store_article(story(), portal="gbk", final_url="http://gbk.gov.cn/1.html", page_id=page)
     received = []
 
-    def extractor(html, url=None, selectors=None):
+    def extractor(html, url=None, selectors=None, content_type=None):
         received.append(html)
         return Article(url=url, title=html.decode("gbk")[10:19])
 

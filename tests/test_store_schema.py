@@ -16,7 +16,7 @@ from tests.test_store_support import count, story
 archive = support.archive
 db_path = support.db_path
 
-ALL = ["m001_initial", "m002_fulltext", "m003_story_index", "m004_run_coverage"]
+ALL = ["m001_initial", "m002_fulltext", "m003_story_index", "m004_run_coverage", "m006_walk_state"]
 
 
 def tables(conn: sqlite3.Connection) -> set[str]:

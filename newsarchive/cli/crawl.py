@@ -62,7 +62,7 @@ def _since(value: str | None) -> str | None:
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="List pages per section (0: no limit).")
 @click.option("--sections", help="Only these sections of a portal, by name, comma-separated.")
 @click.option("--full", is_flag=True, help="Crawl everything again, not only what is new.")
-@click.option("--resume", is_flag=True, help="Resume an interrupted crawl where it stopped.")
+@click.option("--resume", is_flag=True, help="Only finish what an interrupted crawl left (no fresh look at finished sections).")
 @click.option("--recheck", type=click.IntRange(min=0), default=0, help="Re-fetch the newest N archived articles to catch edits.")
 @click.option("--download-attachments", is_flag=True, help="Store linked files (pdf, doc, xls …) in the archive too.")
 @click.option("--redis", "redis_url", metavar="URL", help="Share the queue with other workers (redis://HOST:6379/0).")
@@ -87,7 +87,8 @@ def crawl_command(
     """Crawl portals (names from spiders/) or section/article URLs into the archive.
 
     \b
-    Exit status: 0 ok, 1 finished with errors, 2 usage error, 3 blocked or locked.
+    Exit status: 0 ok, 1 finished with errors, 2 usage error, 3 blocked or locked,
+    130 stopped by Ctrl-C, 143 stopped by SIGTERM (a plain rerun continues).
     """
     from newsarchive.crawl.runner import CrawlOptions
     from newsarchive.portals import PortalError
@@ -115,8 +116,9 @@ def crawl_command(
     sys.exit(run_and_report(portals, options, "crawl"))
 
 
-def run_and_report(portals, options, command: str) -> int:
-    """Run a crawl, print the table and where the archive is; return the exit status."""
+def run_and_report(portals, options, command: str, rerun: str | None = None) -> int:
+    """Run a crawl, print the table and where the archive is; return the exit status.
+    ``rerun``: the command that continues an interrupted run (default: the crawl's own)."""
     from newsarchive.crawl.runner import run_crawl
     from newsarchive.store import ArchiveError, ArchiveLocked
 
@@ -139,8 +141,8 @@ def run_and_report(portals, options, command: str) -> int:
         return result.status
     click.echo(f"\narchive: {options.db}")
     if result.interrupted:
-        targets = " ".join(p.name for p in portals)
-        click.echo(f"interrupted: run `newsarchive crawl {targets} --db {options.db} --resume` to continue", err=True)
+        again = rerun or " ".join(["newsarchive", "crawl", *(p.name if not p.zero_config else " ".join(s.url for s in p.sections) for p in portals), "--db", str(options.db)])
+        click.echo(f"interrupted: the archive records what is left; run `{again}` again to continue", err=True)
     return result.status
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from newsarchive import exitcodes
 from newsarchive.cli.crawl import DB_OPTION, run_and_report
 
 DEMO_PORT = 8712  # the port spiders/demo.toml names
+DEFAULT_ARTICLES = 60
+DEFAULT_DB = Path("data/archive.db")
 
 
 def demo_portal_definition(base_url: str, articles: int, faults: bool = False, seed: int = 0):
@@ -35,7 +36,7 @@ def demo_portal_definition(base_url: str, articles: int, faults: bool = False, s
 
 @click.command("demo")
 @DB_OPTION
-@click.option("--articles", type=click.IntRange(min=1), default=60, show_default=True, help="How many articles the demo portal has.")
+@click.option("--articles", type=click.IntRange(min=1), default=DEFAULT_ARTICLES, show_default=True, help="How many articles the demo portal has.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=DEMO_PORT, show_default=True, help="Loopback port to serve on (0: any free port).")
 @click.option("--faults", is_flag=True, help="Add the fault section (timeouts, resets, loops, junk …).")
 @click.option("--serve-only", is_flag=True, help="Only serve the portal (for `scrapy crawl demo`), until Ctrl-C.")
@@ -67,11 +68,11 @@ def demo_command(db: Path, articles: int, port: int, faults: bool, serve_only: b
             return
         _, portal = demo_portal_definition(server.base_url, articles, faults)
         options = CrawlOptions(db=db, progress=sys.stderr.isatty(), settings={"LOG_LEVEL": "ERROR"})
-        status = run_and_report([portal], options, "demo")
+        again = " ".join(["newsarchive demo", *([f"--db {db}"] if db != DEFAULT_DB else []), *([f"--articles {articles}"] if articles != DEFAULT_ARTICLES else []), *(["--faults"] if faults else []), *([f"--port {port}"] if port != DEMO_PORT else [])])
+        status = run_and_report([portal], options, "demo", rerun=again)
     finally:
         server.__exit__(None, None, None)
-    # Errors here are the demo's deliberate hazards; only a lock or a broken crawl fails.
-    sys.exit(status if status in (exitcodes.USAGE, exitcodes.BLOCKED) else exitcodes.OK)
+    sys.exit(status)
 
 
 commands: list[click.Command] = [demo_command]

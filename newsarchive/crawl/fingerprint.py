@@ -1,20 +1,19 @@
-"""Request fingerprints on canonical URLs, so ``a.html?from=list`` and ``a.html`` are one
-request and an article reached from a list and from a neighbour is fetched once."""
+"""Request fingerprints over request keys (canonical URL, and method and body for a
+POST), so ``a.html?from=list`` and ``a.html`` are one request, an article reached from a
+list and from a neighbour is fetched once, and "seen" means what the crawl frontier
+means by it."""
 
 from __future__ import annotations
 
 import hashlib
 
 from scrapy import Request
-from scrapy.utils.request import RequestFingerprinter
 
-from newsarchive.store.canonical import canonical_url
+from newsarchive.store.canonical import request_key
 
 
-class CanonicalFingerprinter(RequestFingerprinter):
-    """Scrapy's fingerprint of the request, taken over its canonical URL."""
+class CanonicalFingerprinter:
+    """Scrapy's request fingerprinter interface, over ``request_key``."""
 
     def fingerprint(self, request: Request) -> bytes:
-        if request.method == "GET" and not request.body:
-            return hashlib.sha1(canonical_url(request.url).encode("utf-8")).digest()
-        return super().fingerprint(request)
+        return hashlib.sha1(request_key(request.url, request.method, request.body or None).encode("utf-8")).digest()

@@ -52,18 +52,41 @@ def exit_status(rows: list[dict[str, Any]]) -> int:
     return exitcodes.ERRORS if errors or blocked else exitcodes.OK
 
 
-def render_table(rows: list[dict[str, Any]]) -> str:
-    """The end-of-run table, one line per section and a total."""
-    header = ("section", "list pages", "new", "updated", "known", "blocked", "errors")
+def walk_labels(walks: list[dict[str, Any]]) -> dict[str, str]:
+    """Section name → how its walk stands after the crawl, for the table's last column."""
+    labels = {}
+    for walk in walks:
+        label = walk["status"]
+        if walk["status"] != "complete" and walk.get("reason"):
+            label += f" ({walk['reason']})"
+        if walk["status"] == "unfinished":
+            label += f", {walk['pending']} pending"
+        labels[walk["name"]] = label
+    return labels
+
+
+def render_table(rows: list[dict[str, Any]], walks: dict[str, str] | None = None) -> str:
+    """The end-of-run table, one line per section and a total; with ``walks`` (section →
+    label) a last column says whether each section's walk is complete."""
+    header: tuple[str, ...] = ("section", "list pages", "new", "updated", "known", "blocked", "errors")
+    if walks is not None:
+        header += ("walk",)
     lines = [header]
     total = {"list_pages": 0, "new": 0, "updated": 0, "known": 0, "blocked": 0, "errors": {}}
     for row in rows:
-        lines.append((row["section"], str(row["list_pages"]), str(row["new"]), str(row["updated"]), str(row["known"]), str(row["blocked"]), _errors(row["errors"])))
+        line: tuple[str, ...] = (row["section"], str(row["list_pages"]), str(row["new"]), str(row["updated"]), str(row["known"]), str(row["blocked"]), _errors(row["errors"]))
+        if walks is not None:
+            line += (walks.get(row["section"], "-"),)
+        lines.append(line)
         for key in ("list_pages", "new", "updated", "known", "blocked"):
             total[key] += row[key]
         for kind, n in row["errors"].items():
             total["errors"][kind] = total["errors"].get(kind, 0) + n
-    lines.append(("total", str(total["list_pages"]), str(total["new"]), str(total["updated"]), str(total["known"]), str(total["blocked"]), _errors(total["errors"])))
+    last: tuple[str, ...] = ("total", str(total["list_pages"]), str(total["new"]), str(total["updated"]), str(total["known"]), str(total["blocked"]), _errors(total["errors"]))
+    if walks is not None:
+        unfinished = sum(1 for label in walks.values() if label.startswith("unfinished"))
+        last += (f"{unfinished} unfinished" if unfinished else "all complete" if walks else "-",)
+    lines.append(last)
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for index, line in enumerate(lines):

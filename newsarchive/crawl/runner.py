@@ -3,15 +3,15 @@ Scrapy with the portal's settings, then report per section and choose an exit st
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from scrapy.crawler import CrawlerProcess
+
 from newsarchive import exitcodes
-from newsarchive.crawl.report import exit_status, render_table, section_rows
+from newsarchive.crawl.report import exit_status, render_table, section_rows, walk_labels
 from newsarchive.portals import Portal
 
 
@@ -35,16 +35,13 @@ class CrawlResult:
     rows: list[dict[str, Any]]
     stats: dict[str, Any]
     interrupted: bool = False
+    walks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # portal → its sections' walks
 
     @property
     def table(self) -> str:
-        return render_table(self.rows)
-
-
-def job_dir(db: Path, portals: list[Portal]) -> Path:
-    """Scrapy's JOBDIR for these portals on this archive, under the archive's folder."""
-    key = hashlib.sha1(("|".join(sorted(p.name for p in portals)) + str(db.resolve())).encode()).hexdigest()[:10]
-    return db.parent / "jobs" / f"{'-'.join(sorted(p.name for p in portals))[:40]}-{key}"
+        if not self.walks:  # a worker: ingest keeps the walks
+            return render_table(self.rows)
+        return render_table(self.rows, walk_labels([w for walks in self.walks.values() for w in walks]))
 
 
 def scrapy_settings(portals: list[Portal], options: CrawlOptions, run_id: int | None) -> Any:
@@ -93,20 +90,16 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
     archive = open_archive(options.db)
     try:
         with archive.lock(command=f"{command} {' '.join(p.name for p in portals)}"):
-            jobs = job_dir(options.db, portals)
-            _prepare_job_dir(archive, jobs, options)
             run_id = archive.begin_run(command, [p.name for p in portals], _arguments(options))
             settings = scrapy_settings(portals, options, run_id)
-            if options.resume or not options.redis_url:
-                settings.set("JOBDIR", str(jobs), priority="cmdline")
             result = crawl_portals(portals, settings)
-            if not result.interrupted and jobs.exists():
-                shutil.rmtree(jobs, ignore_errors=True)  # finished: nothing to resume
             from newsarchive.pipelines import _jsonable
 
             stopped_by = result.stats.get("newsarchive/archive_error")
             try:
-                archive.finish_run(run_id, result.status, counts={"sections": result.rows, "interrupted": result.interrupted}, stats=_jsonable(result.stats))
+                result.walks = {p.name: walk_rows(archive, p) for p in portals}
+                counts = {"sections": result.rows, "interrupted": result.interrupted, "walks": result.walks}
+                archive.finish_run(run_id, result.status, counts=counts, stats=_jsonable(result.stats))
             except ArchiveError:
                 if not stopped_by:
                     raise
@@ -117,14 +110,32 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
         archive.close()
 
 
+def walk_rows(archive: Any, portal: Portal) -> list[dict[str, Any]]:
+    """The portal's sections' walks as the archive records them after the crawl."""
+    with archive.guard("reading the walks"):
+        states = archive.walk_states(portal.name)
+    wanted = {s.name for s in portal.sections}
+    return [w for key, w in states.items() if key in wanted]
+
+
+class SignalAwareProcess(CrawlerProcess):
+    """Scrapy's process, remembering which signal stopped it: Ctrl-C and SIGTERM exit
+    with their own statuses, so cron can tell them from a crawl that ran to its end."""
+
+    stopped_by: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        if self.stopped_by is None:
+            self.stopped_by = signum
+        super()._signal_shutdown(signum, frame)
+
+
 def crawl_portals(portals: list[Portal], settings: Any) -> CrawlResult:
     """One Scrapy process over the portals (a crawler each); their stats merged, the
     per-section rows and the exit status. No archive bookkeeping: that is the caller's."""
-    from scrapy.crawler import CrawlerProcess
-
     from newsarchive.crawl.loader import spider_for
 
-    process = CrawlerProcess(settings)
+    process = SignalAwareProcess(settings)
     crawlers = []
     for portal in portals:
         crawler = process.create_crawler(spider_for(portal))
@@ -135,27 +146,14 @@ def crawl_portals(portals: list[Portal], settings: Any) -> CrawlResult:
     for crawler in crawlers:
         for key, value in (crawler.stats.get_stats() if crawler.stats else {}).items():
             stats[key] = stats.get(key, 0) + value if isinstance(value, (int, float)) and key in stats else value
-    interrupted = any((c.stats.get_value("finish_reason") if c.stats else None) == "shutdown" for c in crawlers)
+    interrupted = process.stopped_by is not None or any(
+        (c.stats.get_value("finish_reason") if c.stats else None) == "shutdown" for c in crawlers
+    )
     rows = section_rows(stats)
     status = exit_status(rows)
     if interrupted:
-        status = max(status, exitcodes.ERRORS)
+        status = exitcodes.for_signal(process.stopped_by) or exitcodes.INTERRUPTED
     return CrawlResult(status, rows, stats, interrupted)
-
-
-def _prepare_job_dir(archive: Any, jobs: Path, options: CrawlOptions) -> None:
-    """Keep Scrapy's saved state only for ``--resume`` after a clean stop.
-
-    A run stopped by SIGTERM/Ctrl-C leaves a consistent JOBDIR; one killed outright may
-    not, so then the state is dropped and the resume walks every list page instead,
-    skipping what the archive already holds.
-    """
-    if not jobs.exists():
-        return
-    row = archive.conn.execute("SELECT finished_at FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
-    clean_stop = bool(row and row[0])
-    if not options.resume or not clean_stop:
-        shutil.rmtree(jobs, ignore_errors=True)
 
 
 def _arguments(options: CrawlOptions) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsarchive.store import articles, raw, read, schema
+from newsarchive.store import articles, frontier, raw, read, schema
 from newsarchive.store import lock as lock_row
 from newsarchive.store.errors import ArchiveError, explain
 from newsarchive.store.fields import dumps, utc_iso
@@ -183,8 +183,12 @@ class Archive:
         request_headers: raw.Headers = None,
         request_body: bytes | None = None,
         protocol: str | None = None,
+        part_of: int | None = None,
+        part: int | None = None,
     ) -> int:
-        """Keep one fetch as received (headers in order, raw body); returns its id."""
+        """Keep one fetch as received (headers in order, raw body); returns its id.
+        A later page of a split article names its first page (``part_of``) and its
+        place (``part``: 2, 3, …), so re-extraction can put the article together again."""
         page = {
             "run_id": run_id,
             "portal": portal,
@@ -197,6 +201,8 @@ class Archive:
             "request_headers": request_headers,
             "request_body": request_body,
             "fetched_at": utc_iso(fetched_at),
+            "part_of": part_of,
+            "part": part,
         }
         with self.guard(f"recording page {url}"), self.transaction():
             return raw.insert_page(self.conn, page, body or b"")
@@ -263,11 +269,6 @@ class Archive:
 
     # -- lookups for the crawler ------------------------------------------------------
 
-    def is_known(self, url: str) -> bool:
-        """Whether ``url`` (in any spelling that canonicalizes alike) is archived."""
-        with self.guard(f"looking up {url}"):
-            return articles.article_id(self.conn, url) is not None
-
     def known_urls(self, portal: str | None = None) -> set[str]:
         """Canonical URLs of archived articles, their aliases' canonical URLs included."""
         where = "WHERE a.portal = ?" if portal else ""
@@ -280,6 +281,34 @@ class Archive:
                 args,
             )
             return {row[0] for row in rows}
+
+    def record_visit(self, visit: dict[str, Any], run_id: int | None = None) -> None:
+        """Write a fetch's outcome and the requests it led to into the crawl frontier
+        (see ``newsarchive.store.frontier``); inside the caller's transaction."""
+        with self.guard("recording the crawl's progress"), self.transaction():
+            frontier.record_visit(self.conn, visit, run_id)
+
+    def walk_states(self, portal: str) -> dict[str, dict[str, Any]]:
+        """Each section's walk: ``unfinished`` (work pending), ``bounded`` or ``complete``."""
+        with self.guard("reading the walks"):
+            return frontier.walk_states(self.conn, portal)
+
+    def crawl_state(self, portal: str, recheck: int = 0) -> dict[str, Any]:
+        """What a crawl of ``portal`` needs to know before it starts: archived articles,
+        settled requests, each section's walk, the work left open, the list pages the
+        unfinished walks already read, section names, and the articles to recheck."""
+        with self.guard("reading the crawl's progress"):
+            walks = frontier.walk_states(self.conn, portal)
+            unfinished = {s: int(w["walk"] or 0) for s, w in walks.items() if w["status"] == "unfinished"}
+            return {
+                "known": self.known_urls(portal),
+                "settled": frontier.settled(self.conn, portal),
+                "walks": walks,
+                "open": frontier.open_entries(self.conn, portal),
+                "lists_read": frontier.lists_read(self.conn, portal, unfinished),
+                "names": frontier.section_names(self.conn, portal),
+                "recheck": self.newest_urls(portal, recheck) if recheck else [],
+            }
 
     def newest_urls(self, portal: str, n: int) -> list[str]:
         """The fetchable URLs of the ``n`` newest articles of ``portal`` by publication."""

@@ -6,6 +6,7 @@ Portals link the same page as ``…/index.html`` and ``…/``, with sharing para
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -52,3 +53,15 @@ def canonical_url(url: str) -> str:
     path = _INDEX_DOC.sub("/", path) or "/"
     query = "&".join(p for p in query.split("&") if p and not _is_tracking(p))
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def request_key(url: str, method: str = "GET", body: bytes | None = None) -> str:
+    """What tells two requests apart: the canonical URL of a GET, and the method and a
+    digest of the body besides for anything else (a data proxy's POST windows share one
+    URL and differ only in their form). The crawl frontier is keyed by it, and request
+    fingerprints are taken over it, so "fetched" means the same thing in both."""
+    canon = canonical_url(url)
+    method = method.upper()
+    if method == "GET" and not body:
+        return canon
+    return f"{method} {canon} {hashlib.sha1(body or b'').hexdigest()[:20]}"

@@ -55,10 +55,10 @@ def insert_page(conn: sqlite3.Connection, page: dict[str, Any], body: bytes) -> 
     }
     cursor = conn.execute(
         "INSERT INTO pages (run_id, portal, method, url, final_url, status, protocol, headers, "
-        "request_headers, request_body, fetched_at, sha256, size) VALUES (:run_id, :portal, "
-        ":method, :url, :final_url, :status, :protocol, :headers, :request_headers, "
-        ":request_body, :fetched_at, :sha256, :size)",
-        row,
+        "request_headers, request_body, fetched_at, sha256, size, part_of, part) VALUES (:run_id, "
+        ":portal, :method, :url, :final_url, :status, :protocol, :headers, :request_headers, "
+        ":request_body, :fetched_at, :sha256, :size, :part_of, :part)",
+        {"part_of": None, "part": None, **row},
     )
     return int(cursor.lastrowid or 0)
 

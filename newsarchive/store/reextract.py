@@ -63,9 +63,10 @@ def _one(
     selectors_for: Callable[[str], dict[str, Any] | None] | None,
 ) -> str:
     from newsarchive.extract.model import ExtractionError
+    from newsarchive.extract.parts import join_part
 
     row = archive.conn.execute(
-        "SELECT a.portal, a.section, p.id AS page_id, p.url, p.final_url, p.fetched_at "
+        "SELECT a.portal, a.section, p.id AS page_id, p.url, p.final_url, p.fetched_at, p.headers "
         "FROM articles a JOIN pages p ON p.id = a.page_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
@@ -76,11 +77,14 @@ def _one(
     url = page["final_url"] or page["url"]
     selectors = selectors_for(page["portal"]) if selectors_for else None
     try:
-        # the raw bytes, as the spider passes them: the extractor finds the charset itself
-        article = extract(body, url=url, selectors=selectors)
+        # the raw bytes and the served Content-Type, as the crawl passed them, so that an
+        # unchanged extractor reads the page exactly as the crawl did
+        article = extract(body, url=url, selectors=selectors, content_type=content_type(page["headers"]))
     except ExtractionError:
         return "failed"
     data = article.to_dict() if hasattr(article, "to_dict") else dict(article)
+    for part in _parts(archive, int(page["page_id"]), extract, selectors):
+        join_part(data, part)
     return archive.store_article(
         data,
         portal=page["portal"],
@@ -91,3 +95,31 @@ def _one(
         fetched_at=page["fetched_at"],
         run_id=run_id,
     )
+
+
+def _parts(archive: Archive, page_id: int, extract: Callable[..., Any], selectors: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The later pages of a split article, as stored with its first page, extracted."""
+    from newsarchive.extract.model import ExtractionError
+
+    rows = archive.conn.execute(
+        "SELECT id, url, final_url, headers FROM pages WHERE part_of = ? ORDER BY part", (page_id,)
+    ).fetchall()
+    parts = []
+    for row in rows:
+        body = archive.page_body(row["id"])
+        try:
+            part = extract(body, url=row["final_url"] or row["url"], selectors=selectors, content_type=content_type(row["headers"]))
+        except ExtractionError:
+            continue
+        parts.append(part.to_dict() if hasattr(part, "to_dict") else dict(part))
+    return parts
+
+
+def content_type(headers: str | None) -> str | None:
+    """The Content-Type a stored fetch was served with (its headers are JSON pairs)."""
+    import json
+
+    for name, value in json.loads(headers or "[]"):
+        if name.lower() == "content-type":
+            return str(value)
+    return None

@@ -18,6 +18,7 @@ try:  # sqlite-utils >= 4 ships migrations; older installs use the sqlite-migrat
 except ImportError:  # pragma: no cover
     from sqlite_migrate import Migrations
 
+from newsarchive.store.canonical import canonical_url
 from newsarchive.store.simhash import band_keys
 
 MIGRATION_SET = "newsarchive"
@@ -247,6 +248,90 @@ def m004_run_coverage(db: Database) -> None:
     with_body INTEGER NOT NULL,
     PRIMARY KEY (run_id, portal)
 )"""
+    )
+
+
+@migrations()
+def m006_walk_state(db: Database) -> None:
+    # The crawl frontier: every request a crawl has decided to make, with what became of
+    # it. A page's outcome and the requests it led to are written in the transaction that
+    # stores the page, so after a kill at any instant the pending rows are exactly the
+    # work left, and the next run (plain or --resume) takes it up. List pages belong to
+    # a walk (a token per pass over a section): a new walk reads them again, articles
+    # are fetched once. A walk's status is derived from its rows (the ``walks`` view),
+    # so it cannot disagree with them.
+    _script(
+        db,
+        """
+CREATE TABLE frontier (
+    portal TEXT NOT NULL,
+    key TEXT NOT NULL,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL DEFAULT 'GET',
+    body BLOB,
+    role TEXT NOT NULL,
+    section TEXT NOT NULL,
+    walk INTEGER NOT NULL DEFAULT 0,
+    page_no INTEGER,
+    depth INTEGER NOT NULL DEFAULT 0,
+    incremental INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'deferred')),
+    outcome TEXT,
+    reason TEXT,
+    bound TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    found_run INTEGER,
+    done_run INTEGER,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (portal, key)
+) WITHOUT ROWID;
+CREATE INDEX frontier_open ON frontier(portal, section, state) WHERE state != 'done';
+CREATE INDEX frontier_walk ON frontier(portal, section, walk);
+CREATE TABLE walk_sections (
+    portal TEXT NOT NULL,
+    section TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (portal, section)
+) WITHOUT ROWID;
+CREATE VIEW walks AS
+SELECT f.portal AS portal,
+       f.section AS section,
+       coalesce(n.name, f.section) AS name,
+       CASE WHEN sum(f.state = 'pending') > 0 THEN 'unfinished'
+            WHEN sum(f.state = 'deferred') > 0 THEN 'bounded'
+            ELSE 'complete' END AS status,
+       CASE WHEN sum(f.state = 'pending') > 0 THEN
+                CASE WHEN sum(f.state = 'pending' AND f.attempts > 0) > 0 THEN 'retrying failed fetches'
+                     ELSE 'interrupted' END
+            ELSE group_concat(DISTINCT CASE WHEN f.state = 'deferred' THEN f.reason END) END AS reason,
+       sum(f.state = 'pending') AS pending,
+       sum(f.state = 'deferred') AS deferred,
+       max(CASE WHEN f.role = 'list' THEN f.walk END) AS walk,
+       max(f.updated_at) AS updated_at
+FROM frontier f LEFT JOIN walk_sections n ON n.portal = f.portal AND n.section = f.section
+GROUP BY f.portal, f.section;
+ALTER TABLE pages ADD COLUMN part_of INTEGER REFERENCES pages(id);
+ALTER TABLE pages ADD COLUMN part INTEGER;
+CREATE INDEX pages_part_of ON pages(part_of) WHERE part_of IS NOT NULL
+""",
+    )
+    # Pages that answered "gone" or a challenge before the frontier existed stay settled,
+    # as they were for incremental crawls until now.
+    dead = db.execute(
+        "SELECT portal, url, final_url, status, max(fetched_at) FROM pages "
+        "WHERE article_id IS NULL AND portal IS NOT NULL AND status IN (404, 410, 202, 412, 521) "
+        "GROUP BY portal, url"
+    ).fetchall()
+    rows = {
+        (portal, canonical_url(url)): (portal, canonical_url(url), url, f"http_{status}", seen)
+        for portal, first, final, status, seen in dead
+        for url in (first, final)
+        if url
+    }
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO frontier (portal, key, url, role, section, state, outcome, updated_at) "
+        "VALUES (?, ?, ?, 'article', '', 'done', ?, ?)",
+        list(rows.values()),
     )
 
 
