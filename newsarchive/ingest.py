@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import exitcodes
-from newsarchive.crawl import redis_codec, redis_known
+from newsarchive.crawl import redis_codec, redis_known, redis_state
 from newsarchive.crawl.distributed import connect, redacted
 from newsarchive.crawl.redis_keys import Keys
 from newsarchive.crawl.redis_scheduler import worker_id
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 LEASE_TTL = 60  # seconds; renewed at least every POLL seconds
 POLL = 1.0  # longest wait for an item, so a stop request is seen within a second
+REPUBLISH_AFTER = 3.0  # seconds without items after which the walk state is published again
 
 
 class IngestBusy(RuntimeError):
@@ -110,17 +111,24 @@ def ingest(
             run_id = archive.begin_run("ingest", [], arguments)
             counts: Counter = Counter(recovered=_recover(server, keys))
             redis_known.replace(server, keys.known, archive.known_urls())
+            redis_state.publish(server, keys, archive)
             stats = _Stats()
             idle_since = time.monotonic()
+            stale = False  # walk state changed since it was published
             while not should_stop():
                 lease.renew()
                 taken = _take(server, keys, batch)
                 if taken:
                     _write(archive, server, keys, taken, run_id, stats, counts)
-                    idle_since = time.monotonic()
+                    idle_since, stale = time.monotonic(), True
                     if progress:
                         progress(counts)
-                elif until_idle is not None and time.monotonic() - idle_since >= until_idle:
+                    continue
+                if stale and time.monotonic() - idle_since >= REPUBLISH_AFTER:
+                    # Between crawls: the next workers start from the walks as they ended.
+                    redis_state.publish(server, keys, archive)
+                    stale = False
+                if until_idle is not None and time.monotonic() - idle_since >= until_idle:
                     break
             rows = section_rows(stats)
             status = exitcodes.ERRORS if counts["failed"] else exit_status(rows)

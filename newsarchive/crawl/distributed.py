@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from newsarchive.crawl import redis_state
 from newsarchive.crawl.redis_bloom import open_filter
 from newsarchive.crawl.redis_keys import Keys
 from newsarchive.crawl.redis_queue import ReliableQueue
@@ -111,6 +112,9 @@ def seed(portals: Iterable[Portal], settings: Any) -> dict[str, int]:
     queued: dict[str, int] = {}
     for portal in portals:
         spider = spider_for(portal)()
+        state = redis_state.load(server, Keys.from_settings(settings), portal.name)
+        if state is not None:  # what ingest says is left of an earlier crawl
+            spider.load_state(state)
         keys = Keys.from_settings(settings).portal(portal.name)
         queue = ReliableQueue(server, spider, keys, redis_codec)
         queue.sweep(reset_keys=keys.filter_keys)

@@ -80,6 +80,11 @@ class PortalKeys:
         return [self.seen, self.seen_info]
 
     @property
+    def state(self) -> str:
+        """The archive's walk state of the portal, as ingest published it (redis_state)."""
+        return f"{self.base}:state"
+
+    @property
     def workers(self) -> str:
         """Set of worker ids that may hold in-flight requests."""
         return f"{self.base}:workers"

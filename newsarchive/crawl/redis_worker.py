@@ -4,7 +4,8 @@
   filter in a local crawl. With N workers each would fetch every section page, so here
   they go through the shared filter: the first worker's seeds are queued, the others'
   are dropped as duplicates, and ``newsarchive enqueue`` seeds the same way.
-- ``KnownFromRedis``: the archived URLs, for incremental crawls (see redis_known).
+- ``KnownFromRedis``: the archived URLs and walk state, for incremental crawls and for
+  finishing interrupted ones (see redis_known, redis_state).
 - ``QueueItemsPipeline``: items go to the Redis list ``newsarchive ingest`` reads, instead
   of into SQLite.
 """
@@ -22,7 +23,7 @@ from scrapy_redis.connection import get_redis, get_redis_from_settings
 from scrapy_redis.pipelines import RedisPipeline
 from twisted.internet.threads import deferToThread
 
-from newsarchive.crawl import redis_known
+from newsarchive.crawl import redis_known, redis_state
 from newsarchive.crawl.redis_keys import Keys
 from newsarchive.pipelines import count_outcome
 
@@ -52,6 +53,9 @@ def _known(url: str, key: str) -> redis_known.KnownSet:
 
 
 class KnownFromRedis:
+    """Gives a worker's spider what the archive says (archived URLs, walk state), as
+    ingest published it, before its start requests are made."""
+
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -61,13 +65,17 @@ class KnownFromRedis:
         return cls(crawler)
 
     def spider_opened(self, spider: Any) -> None:
-        if getattr(spider, "full", False) or not hasattr(spider, "known"):
+        if not hasattr(spider, "load_state"):
             return
         settings = self.crawler.settings
-        known = _known(settings.get("REDIS_URL"), Keys.from_settings(settings).known)
-        if len(known) or not spider.known:  # no set yet (ingest never ran): keep a local copy's
+        keys = Keys.from_settings(settings)
+        known = _known(settings.get("REDIS_URL"), keys.known)
+        state = redis_state.load(get_redis(url=settings.get("REDIS_URL")), keys, spider.name)
+        if state is not None:
+            spider.load_state({**state, "known": known})
+        elif len(known) or not spider.known:  # no walk state yet: at least skip what is archived
             spider.known = known
-            spider.logger.info("%d archived articles known from Redis", len(known))
+        spider.logger.info("%d archived articles and %d open requests known from Redis", len(known), len((state or {}).get("open", ())))
 
 
 class QueueItemsPipeline(RedisPipeline):

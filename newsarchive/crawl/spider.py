@@ -116,7 +116,7 @@ class PortalSpider(scrapy.Spider):
         ``known``, ``settled``, ``walks``, ``open``, ``lists_read``, ``names``, ``recheck``."""
         self.walks = state.get("walks", {})
         self.open_entries = state.get("open", [])
-        self.lists_read = state.get("lists_read", set())
+        self.lists_read = set() if self.full else state.get("lists_read", set())
         self.section_names.update(state.get("names", {}))
         if not self.full:
             self.known = state.get("known", set())
@@ -160,7 +160,7 @@ class PortalSpider(scrapy.Spider):
         walk_of: dict[str, int] = {}
         for section in self.portal.sections:
             state = self.walks.get(section.name)
-            unfinished = state is not None and state["status"] == "unfinished"
+            unfinished = state is not None and state["status"] == "unfinished" and not self.full
             walk = int(state["walk"] or token) if unfinished and state and state["walk"] else token
             walk_of[section.name] = walk
             if unfinished and self.resume:
