@@ -236,6 +236,16 @@ def stats(as_json: bool, db: Path) -> None:
             )
 
 
+    for walk in numbers["unfinished_walks"]:
+        unfinished = walk["status"] == "unfinished"
+        what = f"{walk['pending']} requests pending" if unfinished else f"{walk['deferred']} requests deferred"
+        advice = "run the crawl again to finish it" if unfinished else "a run without that bound goes on"
+        click.secho(
+            f"{walk['status'].upper()} {walk['portal']} / {walk['name']}: {what} ({walk['reason']}); {advice}",
+            fg="yellow" if unfinished else None,
+        )
+
+
 def _stat_row(label: str, group: dict[str, Any]) -> list[str]:
     first = (group["first_published"] or "")[:10]
     last = (group["last_published"] or "")[:10]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import sys
 from datetime import date
 from pathlib import Path
@@ -141,7 +142,8 @@ def run_and_report(portals, options, command: str, rerun: str | None = None) -> 
         return result.status
     click.echo(f"\narchive: {options.db}")
     if result.interrupted:
-        again = rerun or " ".join(["newsarchive", "crawl", *(p.name if not p.zero_config else " ".join(s.url for s in p.sections) for p in portals), "--db", str(options.db)])
+        targets = [s.url for p in portals if p.zero_config for s in p.sections] + [p.name for p in portals if not p.zero_config]
+        again = rerun or shlex.join(["newsarchive", "crawl", *targets, "--db", str(options.db)])
         click.echo(f"interrupted: the archive records what is left; run `{again}` again to continue", err=True)
     return result.status
 

@@ -109,4 +109,23 @@ def archive_stats(conn: sqlite3.Connection) -> dict[str, Any]:
     for portal in portals:
         portal["last_run"] = last_run(conn, portal["portal"])
         portal["coverage_drops"] = coverage_drops(conn, portal["portal"])
-    return {"totals": totals, "portals": portals, "sections": _groups(conn, "portal, section")}
+    return {
+        "totals": totals,
+        "portals": portals,
+        "sections": _groups(conn, "portal, section"),
+        "unfinished_walks": unfinished_walks(conn),
+    }
+
+
+def unfinished_walks(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Sections whose last walk did not reach the end: ``unfinished`` (requests still
+    pending: an interrupted crawl, or fetches to retry) or ``bounded`` (stopped on purpose
+    by --since, --max-pages or a cap, with the requests it did not make kept)."""
+    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'walks'").fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(
+        "SELECT portal, section, name, status, reason, pending, deferred, updated_at FROM walks "
+        "WHERE status != 'complete' ORDER BY portal, status DESC, section"
+    )
+    return [dict(zip([d[0] for d in rows.description], row, strict=True)) for row in rows]
