@@ -371,6 +371,17 @@ def test_dataproxy_answer_windows() -> None:
     assert listing.next_page == PageRequest(listing.pages[0].url, "POST", None)
 
 
+def test_dataproxy_answer_without_its_count_pages_on_with_the_columns() -> None:
+    # Many data proxies answer with the records alone: the column page's totalRecord is what
+    # says more windows follow, and the crawl carries it to each answer.
+    xml = f"<datastore><recordset>{''.join(_record(i) for i in range(11, 21))}</recordset></datastore>"
+    url = "http://www.example.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=11&endrecord=20&perpage=10"
+    assert extract_listing(xml, url).next_page is None
+    listing = extract_listing(xml, url, total_records=35)
+    assert listing.next_page == PageRequest(url.replace("startrecord=11&endrecord=20", "startrecord=21&endrecord=30"), "POST", None)
+    assert listing.total_records == 35
+
+
 def test_last_dataproxy_answer_has_no_next_page() -> None:
     xml = f"<datastore><totalrecord>20</totalrecord><recordset>{''.join(_record(i) for i in range(11, 21))}</recordset></datastore>"
     url = "http://www.example.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=11&endrecord=20&perpage=10"

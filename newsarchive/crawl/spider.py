@@ -24,7 +24,15 @@ from twisted.python.failure import Failure
 from newsarchive.crawl.antibot import is_challenge
 from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
-from newsarchive.crawl.walk import entry_of, lifted, make_entry, new_walk, request_for, transient
+from newsarchive.crawl.walk import (
+    ENTRY_FIELDS,
+    entry_of,
+    lifted,
+    make_entry,
+    new_walk,
+    request_for,
+    transient,
+)
 from newsarchive.extract import ExtractionError
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
@@ -176,7 +184,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             if entry["state"] == "deferred" and entry["role"] == "list":
                 entry = {**entry, "walk": walk_of.get(entry["section"], entry["walk"])}
-            clean = {k: entry[k] for k in ("key", "url", "method", "body", "role", "section", "walk", "page_no", "depth", "incremental")}
+            clean = {k: entry.get(k) for k in ENTRY_FIELDS}
             callback = self.parse_list if clean["role"] == "list" and clean["page_no"] != 1 else self.parse_start
             if clean["role"] == "file":
                 callback = self.parse_file
@@ -187,9 +195,9 @@ class PortalSpider(scrapy.Spider):
             entry = make_entry(url, role="article", section="(recheck)")
             yield request_for(entry, self.parse_article, self.failed, meta={"recheck": True}, dont_filter=True)
 
-    def _child(self, page: PageRequest, parent: dict[str, Any], page_no: int) -> tuple[dict[str, Any], Request]:
+    def _child(self, page: PageRequest, parent: dict[str, Any], page_no: int, context: dict[str, Any] | None) -> tuple[dict[str, Any], Request]:
         """The next list page of a walk, as an entry and its request."""
-        fields = {"role": "list", "section": parent["section"], "walk": parent["walk"], "page_no": page_no, "incremental": parent["incremental"]}
+        fields = {"role": "list", "section": parent["section"], "walk": parent["walk"], "page_no": page_no, "incremental": parent["incremental"], "context": context}
         if page.method == "POST":
             form = FormRequest(page.url, formdata=page.data or {}, callback=self.parse_list, errback=self.failed)
             entry = entry_of(form, **fields)
@@ -261,6 +269,7 @@ class PortalSpider(scrapy.Spider):
                 item_selector=self.portal.list_item,
                 next_selector=self.portal.next_page,
                 article_url_pattern=self.portal.article_url_pattern,
+                total_records=(entry.get("context") or {}).get("total_records"),
             )
         except ExtractionError as error:
             yield from self._unreadable(response, error)
@@ -299,7 +308,8 @@ class PortalSpider(scrapy.Spider):
         if not listing.items and page_no == 1 and listing.next_page is None:
             self.count(key, "empty_lists")
         if listing.next_page is not None:
-            next_entry, next_request = self._child(_keep_form(listing.next_page, response.request), entry, page_no + 1)
+            context = {"total_records": listing.total_records} if listing.total_records is not None else None
+            next_entry, next_request = self._child(_keep_form(listing.next_page, response.request), entry, page_no + 1, context)
             endless = page_no > 1 and new_here == 0  # the site repeats itself: endless pagination
             if next_entry["key"] in self.lists_read:
                 pass  # this walk read it before an interruption

@@ -26,6 +26,9 @@ def transient(kind: str) -> bool:
     return kind in TRANSIENT_KINDS or (kind.startswith("http_5") and kind[5:].isdigit())
 
 
+ENTRY_FIELDS = ("key", "url", "method", "body", "role", "section", "walk", "page_no", "depth", "incremental", "context")
+
+
 def new_walk() -> int:
     """A walk token: later walks have larger ones (milliseconds since the epoch)."""
     return int(time.time() * 1000)
@@ -42,6 +45,7 @@ def make_entry(
     incremental: bool = False,
     method: str = "GET",
     body: bytes | None = None,
+    context: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "key": request_key(url, method, body),
@@ -54,6 +58,7 @@ def make_entry(
         "page_no": page_no,
         "depth": depth,
         "incremental": incremental,
+        "context": context,
     }
 
 

@@ -512,16 +512,16 @@ def _find_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group 
 
 
 # --- pagination -------------------------------------------------------------------------------
-def _paging(page: _Page, next_selector: str | None) -> Paging:
+def _paging(page: _Page, next_selector: str | None, total_records: int | None = None) -> Paging:
     """Every way the page announces further pages (memoised when no selector is pinned)."""
-    if next_selector:
-        return _find_paging(page, next_selector)
+    if next_selector or total_records is not None:
+        return _find_paging(page, next_selector, total_records)
     if "paging" not in page.memo:
         page.memo["paging"] = _find_paging(page, None)
     return page.memo["paging"]  # type: ignore[return-value]
 
 
-def _find_paging(page: _Page, next_selector: str | None) -> Paging:
+def _find_paging(page: _Page, next_selector: str | None, total_records: int | None = None) -> Paging:
     """Every way the page announces further pages, the first next page found winning."""
     paging = Paging()
     if next_selector:
@@ -530,7 +530,7 @@ def _find_paging(page: _Page, next_selector: str | None) -> Paging:
             urls.append(value.get("href") if isinstance(value, lxml.html.HtmlElement) else str(value))
         paging.add(selector_paging([u for u in urls if u], page.base, page.url))
     if page.store is not None and page.store.is_response:
-        paging.add(datastore_paging(page.store, page.scripts, None, page.base, page.url))
+        paging.add(datastore_paging(page.store, page.scripts, None, page.base, page.url, total_records))
         paging.add(response_page_paging(page.text, page.url))
         return paging
     paging.add(link_paging(page.root, page.base, page.url))
@@ -649,13 +649,16 @@ def extract_listing(
     item_selector: str | None = None,
     next_selector: str | None = None,
     article_url_pattern: str | None = None,
+    total_records: int | None = None,
 ) -> Listing:
     """The article links of a list page's main list, in page order, and its further pages.
 
     ``item_selector`` (CSS, or XPath when it starts with ``/``, ``./`` or ``(``) pins the
     repeated items; ``next_selector`` pins the next-page link (an element with ``href`` or an
     attribute value); ``article_url_pattern`` (a regex searched in the absolute URL) keeps only
-    links that are articles. Raises ExtractionError for bytes no charset reads.
+    links that are articles; ``total_records`` is the record count an earlier page of the walk
+    announced (``Listing.total_records``), for data-proxy answers that do not repeat it.
+    Raises ExtractionError for bytes no charset reads.
     """
     page = _load_page(html, url)
     if page is None:
@@ -665,5 +668,6 @@ def extract_listing(
         entries = _selected_entries(page, item_selector, pattern)
     else:
         entries = _auto_entries(page, pattern)[1]
-    next_page, pages = finish(_paging(page, next_selector), url)
-    return Listing(url=url, items=_items_of(entries), next_page=next_page, pages=pages)
+    next_page, pages = finish(_paging(page, next_selector, total_records), url)
+    total = page.store.total if page.store is not None and page.store.total is not None else total_records
+    return Listing(url=url, items=_items_of(entries), next_page=next_page, pages=pages, total_records=total)

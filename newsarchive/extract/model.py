@@ -105,6 +105,7 @@ class Listing:
     items: list[ListItem] = field(default_factory=list)
     next_page: PageRequest | None = None  # the page after this one
     pages: list[PageRequest] = field(default_factory=list)  # every further page the page announces
+    total_records: int | None = None  # records the whole list holds, when the page says (Hanweb)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -485,10 +485,14 @@ def _first_int(patterns: Iterable[re.Pattern[str]], text: str) -> int | None:
     return None
 
 
-def datastore_paging(store: Datastore, scripts: str, host_id: str | None, base: str | None, current: str | None) -> Paging:
-    """The POST windows a jpage column page would ask the data proxy for."""
+def datastore_paging(
+    store: Datastore, scripts: str, host_id: str | None, base: str | None, current: str | None, total: int | None = None
+) -> Paging:
+    """The POST windows a jpage column page would ask the data proxy for. A data proxy's
+    answer does not always repeat the column's record count: ``total`` is the count its
+    column page announced."""
     if store.is_response:
-        return _response_paging(store, current)
+        return _response_paging(store, current, store.total if store.total is not None else total)
     fields = _hanweb_fields(store, scripts, host_id)
     per_page = store.per_page or len(store.records)
     if store.total is None or not per_page or "columnid" not in fields:
@@ -562,7 +566,7 @@ def _unquote_fully(value: str) -> str:
     return value
 
 
-def _response_paging(store: Datastore, current: str | None) -> Paging:
+def _response_paging(store: Datastore, current: str | None, total: int | None) -> Paging:
     """Windows after this one, when a dataproxy answer is read on its own.
 
     A POST answer's form fields are those of the request that fetched it: the URL does not
@@ -574,14 +578,14 @@ def _response_paging(store: Datastore, current: str | None) -> Paging:
         return Paging()
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     lowered = {k.lower(): v for k, v in query.items()}
-    if all(k in lowered and lowered[k].isdigit() for k in _WINDOW_PARAMS) and store.total is not None:
+    if all(k in lowered and lowered[k].isdigit() for k in _WINDOW_PARAMS) and total is not None:
         end, per_page = int(lowered["endrecord"]), int(lowered["perpage"])
         if per_page <= 0:
             return Paging()
         fields = {k: v for k, v in query.items() if k.lower() not in _WINDOW_PARAMS}
         data = fields if "columnid" in fields else None
         base_url = urlunsplit(parts._replace(query="", fragment=""))
-        pages = [PageRequest(_with_window(base_url, s, e, per_page), "POST", data) for s, e in _windows(end + 1, per_page, store.total)]
+        pages = [PageRequest(_with_window(base_url, s, e, per_page), "POST", data) for s, e in _windows(end + 1, per_page, total)]
         return Paging(pages[0] if pages else None, pages)
     return Paging()
 

@@ -24,32 +24,37 @@ rows: ``unfinished`` while anything is pending, else ``bounded`` or ``complete``
 Entries travel as plain dicts (they cross Redis in distributed crawls)::
 
     {"key", "url", "method", "body", "role", "section", "walk", "page_no", "depth",
-     "incremental"}  (+ "reason", "bound" when deferred)
+     "incremental", "context"}  (+ "reason", "bound" when deferred)
+
+``context`` holds what reading the page needs from the page before it (a Hanweb data
+proxy's answers may not repeat the column's record count).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from newsarchive.store.canonical import request_key
-from newsarchive.store.fields import utc_iso
+from newsarchive.store.fields import dumps, utc_iso
 
 # A page that failed for a reason that may pass (a timeout, a 5xx after Scrapy's own
 # retries, a reset) is asked for again by this many runs before it counts as failed.
 MAX_ATTEMPTS = 3
 
-_COLUMNS = ("key", "url", "method", "body", "role", "section", "walk", "page_no", "depth", "incremental")
+_COLUMNS = ("key", "url", "method", "body", "role", "section", "walk", "page_no", "depth", "incremental", "context")
 
 # A child becomes pending unless it is already done (or pending); a deferred row is taken
 # up, and a list page read by an earlier walk is read again by this one.
 _ADD_CHILD = (
     "INSERT INTO frontier (portal, key, url, method, body, role, section, walk, page_no, depth, "
-    "incremental, state, found_run, updated_at) VALUES (:portal, :key, :url, :method, :body, "
-    ":role, :section, :walk, :page_no, :depth, :incremental, 'pending', :run, :now) "
+    "incremental, context, state, found_run, updated_at) VALUES (:portal, :key, :url, :method, "
+    ":body, :role, :section, :walk, :page_no, :depth, :incremental, :context, 'pending', :run, :now) "
     "ON CONFLICT (portal, key) DO UPDATE SET state = 'pending', walk = excluded.walk, "
     "page_no = excluded.page_no, depth = excluded.depth, incremental = excluded.incremental, "
+    "context = excluded.context, "
     "reason = NULL, bound = NULL, attempts = 0, updated_at = excluded.updated_at "
     "WHERE frontier.state = 'deferred' OR (frontier.role = 'list' AND excluded.role = 'list' "
     "AND frontier.walk < excluded.walk)"
@@ -57,9 +62,9 @@ _ADD_CHILD = (
 # A deferred child never overrides work that is pending or done.
 _ADD_DEFERRED = (
     "INSERT INTO frontier (portal, key, url, method, body, role, section, walk, page_no, depth, "
-    "incremental, state, reason, bound, found_run, updated_at) VALUES (:portal, :key, :url, "
-    ":method, :body, :role, :section, :walk, :page_no, :depth, :incremental, 'deferred', "
-    ":reason, :bound, :run, :now) "
+    "incremental, context, state, reason, bound, found_run, updated_at) VALUES (:portal, :key, "
+    ":url, :method, :body, :role, :section, :walk, :page_no, :depth, :incremental, :context, "
+    "'deferred', :reason, :bound, :run, :now) "
     "ON CONFLICT (portal, key) DO UPDATE SET state = 'deferred', walk = excluded.walk, "
     "page_no = excluded.page_no, depth = excluded.depth, reason = excluded.reason, "
     "bound = excluded.bound, updated_at = excluded.updated_at "
@@ -68,9 +73,10 @@ _ADD_DEFERRED = (
 )
 _SETTLE = (
     "INSERT INTO frontier (portal, key, url, method, body, role, section, walk, page_no, depth, "
-    "incremental, state, outcome, reason, bound, attempts, found_run, done_run, updated_at) "
-    "VALUES (:portal, :key, :url, :method, :body, :role, :section, :walk, :page_no, :depth, "
-    ":incremental, :state, :outcome, :reason, :bound, :attempts, :run, :run, :now) "
+    "incremental, context, state, outcome, reason, bound, attempts, found_run, done_run, "
+    "updated_at) VALUES (:portal, :key, :url, :method, :body, :role, :section, :walk, :page_no, "
+    ":depth, :incremental, :context, :state, :outcome, :reason, :bound, :attempts, :run, :run, "
+    ":now) "
     "ON CONFLICT (portal, key) DO UPDATE SET state = excluded.state, outcome = excluded.outcome, "
     "reason = excluded.reason, bound = excluded.bound, walk = max(frontier.walk, excluded.walk), "
     "attempts = CASE WHEN excluded.attempts > 0 THEN frontier.attempts + 1 ELSE 0 END, "
@@ -84,6 +90,7 @@ def _row(portal: str, entry: dict[str, Any], run_id: int | None, now: str) -> di
     row["walk"] = row["walk"] or 0
     row["depth"] = row["depth"] or 0
     row["incremental"] = int(bool(row["incremental"]))
+    row["context"] = dumps(row["context"]) if row["context"] else None
     return {**row, "portal": portal, "run": run_id, "now": now}
 
 
@@ -145,7 +152,10 @@ def open_entries(conn: sqlite3.Connection, portal: str) -> list[dict[str, Any]]:
         "WHERE portal = ? AND state != 'done' ORDER BY walk, role != 'list', page_no",
         (portal,),
     )
-    return list(_named(rows))
+    entries = list(_named(rows))
+    for entry in entries:
+        entry["context"] = json.loads(entry["context"]) if entry["context"] else None
+    return entries
 
 
 def _named(cursor: sqlite3.Cursor) -> Iterable[dict[str, Any]]:

@@ -275,6 +275,7 @@ CREATE TABLE frontier (
     page_no INTEGER,
     depth INTEGER NOT NULL DEFAULT 0,
     incremental INTEGER NOT NULL DEFAULT 0,
+    context TEXT,
     state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'deferred')),
     outcome TEXT,
     reason TEXT,
