@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from newsarchive.demo import DemoPortal, DemoServer
-from tests.demo_support import articles, crawl_urls, field_mismatches, match_truth
+from tests.demo_support import articles, crawl_urls, field_mismatches, match_truth, run_cli
 
 ARTICLES = 400  # enough for several list pages in every section
 
@@ -142,3 +143,28 @@ def test_limits_since_max_pages_and_sections(tmp_path: Path) -> None:
         assert result.returncode in (0, 1), result.stderr[-2000:]
         sections = {r["section"] for r in articles(tmp_path / "one.db")}
         assert sections == {first["name"]}  # named from its page, not its URL
+
+
+def test_every_walk_is_complete_after_a_clean_crawl(crawled) -> None:
+    _, db, _, _ = crawled
+    with sqlite3.connect(db) as conn:
+        walks = conn.execute("SELECT name, status, pending FROM walks WHERE section != ''").fetchall()
+    assert len(walks) == 8
+    assert all(status == "complete" and pending == 0 for _, status, pending in walks), walks
+
+
+def test_reextraction_with_the_same_extractor_changes_nothing(crawled, tmp_path: Path) -> None:
+    # On a copy: the other tests read the crawled archive as the crawl left it.
+    _, db, _, _ = crawled
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    before = {r["canonical_url"]: r for r in articles(copy)}
+    result = run_cli("reextract", "--db", str(copy))
+    assert result.returncode == 0, result.stderr[-2000:]
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT count(*) FROM article_versions").fetchone()[0] == 0
+        split = conn.execute("SELECT count(DISTINCT part_of) FROM pages WHERE part_of IS NOT NULL").fetchone()[0]
+    assert split >= 1, "the demo portal has split articles: their parts are stored"
+    after = {r["canonical_url"]: r for r in articles(copy)}
+    assert {u: r["body"] for u, r in after.items()} == {u: r["body"] for u, r in before.items()}
