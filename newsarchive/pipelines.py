@@ -8,9 +8,8 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
-from twisted.internet.defer import Deferred
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThreadPool
-from twisted.python.failure import Failure
 from twisted.python.threadpool import ThreadPool
 
 from newsarchive.store import Archive, ArchiveError, open_archive
@@ -67,23 +66,20 @@ class ArchivePipeline:
             self.lock.__exit__(None, None, None)
         self.archive.close()
 
-    def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> Deferred[dict[str, Any]]:
+    async def process_item(self, item: dict[str, Any], spider: Spider | None = None) -> dict[str, Any]:
         """Write on the archive's own thread: SQLite releases the GIL while it works, so
         the crawl keeps fetching meanwhile. One writer thread keeps writes in order."""
         from twisted.internet import reactor  # the one Scrapy installed (never at import time)
 
         assert self.archive is not None and self.writer is not None
         written = deferToThreadPool(reactor, self.writer, write_item, self.archive, item, self.run_id)
-        written.addCallbacks(lambda outcome: count_outcome(self.stats, item, outcome), self._failed)
-        return written
-
-    def _failed(self, failure: Failure) -> None:
-        error = failure.value
-        if isinstance(error, ArchiveError):
+        try:
+            outcome = await maybe_deferred_to_future(written)
+        except ArchiveError as error:
             # A full or read-only disk: stop the crawl rather than fetch pages we cannot keep.
             self._stop(str(error))
             raise DropItem(f"not stored: {error}") from error
-        failure.raiseException()
+        return count_outcome(self.stats, item, outcome)
 
     def _stop(self, message: str) -> None:
         if self.stats.get_value("newsarchive/archive_error"):

@@ -43,6 +43,7 @@ ITEM_PIPELINES = {"newsarchive.pipelines.ArchivePipeline": 300}
 CONCURRENT_ITEMS = 4
 EXTENSIONS = {
     "newsarchive.crawl.report.ProgressLine": 10,
+    "newsarchive.crawl.logs.OneLineNetworkErrors": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }

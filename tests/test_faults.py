@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 from newsarchive.demo import DemoPortal, DemoServer
-from tests.demo_support import articles, crawl_urls, match_truth
+from tests.demo_support import articles, crawl_urls, match_truth, run_cli
 
 # The slow page stalls longer than the crawler waits; huge pages exceed the size cap.
 LIMITS = ("-s", "DOWNLOAD_TIMEOUT=3", "-s", "DOWNLOAD_MAXSIZE=5000000")
@@ -121,3 +121,23 @@ def test_endless_pagination_stops(faulty) -> None:
 def test_archive_is_intact(faulty) -> None:
     with sqlite3.connect(faulty["db"]) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_failures_are_one_line_each_without_tracebacks_or_warnings(faulty) -> None:
+    err = faulty["result"].stderr
+    assert "Traceback" not in err, err[-3000:]
+    assert "DeprecationWarning" not in err, err[-3000:]
+
+
+def test_a_refused_connection_is_counted_as_refused(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_cli("crawl", f"http://127.0.0.1:{port}/xwzx/", "--db", str(tmp_path / "a.db"), "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    assert "connection_refused 1" in _total_errors(result)
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "DeprecationWarning" not in result.stderr, result.stderr[-3000:]  # warnings are logged here
+    assert f"failed http://127.0.0.1:{port}/xwzx/: connection_refused" in result.stderr

@@ -6,6 +6,10 @@ from twisted.python.failure import Failure
 
 # Exception class names (Twisted's and Scrapy's) → the kind a user reads in the table.
 _KINDS = {
+    "DownloadTimeoutError": "timeout",
+    "DownloadConnectionRefusedError": "connection_refused",
+    "CannotResolveHostError": "dns",
+    "UnsupportedURLSchemeError": "unsupported_scheme",
     "TimeoutError": "timeout",
     "TCPTimedOutError": "timeout",
     "DNSLookupError": "dns",
@@ -24,6 +28,10 @@ _KINDS = {
     "RedirectLoop": "redirect_loop",
     "IgnoreRequest": "ignored",
 }
+
+
+# Failures of the network rather than of the crawler: reported in one line, by kind.
+NETWORK_ERRORS = frozenset(name for name, kind in _KINDS.items() if kind not in ("redirect_loop", "ignored"))
 
 
 def failure_kind(failure: Failure) -> str:
