@@ -57,6 +57,7 @@ class ArchivePipeline:
             self.writer = None
         if self.archive is None:
             return
+        self.stats.set_value("newsarchive/walk_state_seconds", round(self.archive.walk_seconds, 3))
         if self.own_run and self.run_id is not None:
             from newsarchive.crawl.report import exit_status, section_rows
 

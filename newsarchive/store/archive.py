@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -35,6 +36,7 @@ class Archive:
         self._depth = 0
         self._locks: list[ArchiveLock] = []
         self.migrated: list[str] = []  # migrations applied when this archive was opened
+        self.walk_seconds = 0.0  # time spent keeping the crawl frontier (for the benchmarks)
 
     # -- plumbing ---------------------------------------------------------------------
 
@@ -285,8 +287,10 @@ class Archive:
     def record_visit(self, visit: dict[str, Any], run_id: int | None = None) -> None:
         """Write a fetch's outcome and the requests it led to into the crawl frontier
         (see ``newsarchive.store.frontier``); inside the caller's transaction."""
+        started = time.perf_counter()
         with self.guard("recording the crawl's progress"), self.transaction():
             frontier.record_visit(self.conn, visit, run_id)
+        self.walk_seconds += time.perf_counter() - started
 
     def walk_states(self, portal: str) -> dict[str, dict[str, Any]]:
         """Each section's walk: ``unfinished`` (work pending), ``bounded`` or ``complete``."""
