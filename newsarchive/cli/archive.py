@@ -84,8 +84,8 @@ def migrate(db: Path) -> None:
         click.echo(f"{db}: schema up to date ({total} migrations)")
 
 
-@click.command()
-@click.argument("query")
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1)
 @portal_option
 @since_option
 @until_option
@@ -94,7 +94,7 @@ def migrate(db: Path) -> None:
 @db_option
 @archive_errors
 def search(
-    query: str,
+    words: tuple[str, ...],
     portal: str | None,
     since: str | None,
     until: str | None,
@@ -102,36 +102,47 @@ def search(
     as_json: bool,
     db: Path,
 ) -> None:
-    """Full-text search of titles and bodies (any Chinese substring)."""
-    from newsarchive.store.search import MIN_INDEXED, short_terms
+    """Full-text search of titles and bodies: any word from one character up.
 
-    short = short_terms(query)
-    if short and not as_json:
-        click.echo(
-            f"note: {', '.join(short)} has fewer than {MIN_INDEXED} characters, which the "
-            "index cannot look up; matching it by scanning every article (slower).",
-            err=True,
-        )
+    \b
+    扶贫 产业          both          扶贫 OR 脱贫    either
+    扶贫 -广告         not the second (or NOT 广告)
+    "乡村振兴 示范"    the words next to each other
+    (扶贫 OR 脱贫) 产业 grouping     振兴*  = 振兴 (terms match inside words)
+
+    Quote a phrase for the shell too: newsarchive search '"乡村振兴 示范"'.
+    """
+    from newsarchive.store.query import QueryError
+    from newsarchive.terminal import printable
+
+    query = " ".join(words)
     color = sys.stdout.isatty() and not as_json
     marks = ("\x1b[1;31m", "\x1b[0m") if color else ("[", "]")
     with _opened(db) as archive:
-        hits = archive.search(
-            query, portal=portal, since=since, until=until, limit=limit, marks=marks
-        )
+        try:
+            results = archive.search(
+                query, portal=portal, since=since, until=until, limit=limit, marks=marks
+            )
+        except QueryError as exc:
+            raise click.UsageError(f"cannot search {query!r}: {exc}") from exc
+    shown = len(results.hits)
+    summary = ("1 article matches" if results.total == 1 else f"{results.total} articles match") + (
+        f" (showing {shown})" if shown < results.total else ""
+    )
     if as_json:
-        for hit in hits:
+        for hit in results.hits:
             click.echo(json.dumps(hit, ensure_ascii=False))
+        click.echo(summary, err=True)
         return
-    if not hits:
-        click.echo("no matches", err=True)
-        return
-    for number, hit in enumerate(hits, 1):
+    click.echo(summary)
+    for number, hit in enumerate(results.hits, 1):
         day = (hit["published_at"] or "")[:10] or "----------"
         click.echo(
-            f"{number:>3}. {day}  {hit['portal']}  {hit['title_highlighted'] or '(no title)'}",
+            f"{number:>3}. {day}  {printable(hit['portal'])}  "
+            f"{hit['title_highlighted'] or '(no title)'}",
             color=color,
         )
-        click.echo(f"     {hit['url']}")
+        click.echo(f"     {printable(hit['url'])}")
         if hit["snippet"]:
             click.echo(f"     {hit['snippet']}", color=color)
 

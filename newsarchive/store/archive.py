@@ -15,12 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive.store import articles, raw, read, schema
+from newsarchive.store import articles, grams, raw, read, schema
 from newsarchive.store import lock as lock_row
 from newsarchive.store.errors import ArchiveError, explain
 from newsarchive.store.fields import dumps, utc_iso
+
+if TYPE_CHECKING:
+    from newsarchive.store.search import Results
 
 DEFAULT_PATH = "data/archive.db"
 
@@ -303,8 +306,9 @@ class Archive:
         *,
         until: str | None = None,
         marks: tuple[str, str] = ("[", "]"),
-    ) -> list[dict[str, Any]]:
-        """Ranked full-text hits (see ``newsarchive.store.search``)."""
+    ) -> Results:
+        """Ranked full-text hits and their count (see ``newsarchive.store.search``);
+        raises ``QueryError`` for a query that cannot be searched."""
         from newsarchive.store.search import search
 
         with self.guard(f"searching for {query!r}"):
@@ -409,6 +413,7 @@ def open_archive(path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = F
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA journal_size_limit = 67108864")
+        grams.register(conn)  # every write to articles feeds the grams index through it
         migrated = schema.apply(conn) if schema.pending(conn) else []
     except sqlite3.Error as exc:
         if conn is not None:
