@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -275,17 +276,40 @@ def _table(header: tuple[str, ...], rows: list[list[str]]) -> None:
 
 @click.command()
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Allow an address beyond loopback; turns arbitrary SQL off and hides the raw "
+    "request and run tables.",
+)
+@click.option(
+    "--immutable",
+    is_flag=True,
+    help="Open the archive as a file that never changes (read-only media); automatic "
+    "when its folder cannot be written.",
+)
 @db_option
 @archive_errors
-def serve(port: int, host: str, db: Path) -> None:
+def serve(port: int, host: str, public: bool, immutable: bool, db: Path) -> None:
     """Browse and search the archive in Datasette."""
-    from newsarchive.store.serve import run_datasette
+    from newsarchive.cli.signals import stop_like_ctrl_c
+    from newsarchive.store.serve import is_loopback, run_datasette
 
-    with _opened(db):  # fails clearly on a missing or outdated archive
-        pass
+    if not public and not is_loopback(host):
+        raise click.UsageError(
+            f"--host {host} serves the archive beyond this machine: add --public, which "
+            "turns arbitrary SQL off and hides the pages, page_bodies, crawl_runs and "
+            "archive_lock tables"
+        )
+    if not immutable and db.exists() and not os.access(db.parent, os.W_OK):
+        click.echo(f"{db.parent} is read-only: serving {db} as immutable", err=True)
+        immutable = True
+    archive = open_archive(db, readonly=True, immutable=immutable)  # fails clearly when unfit
+    archive.close()
     try:
-        sys.exit(run_datasette(db, host=host, port=port))
+        with stop_like_ctrl_c():
+            sys.exit(run_datasette(db, host=host, port=port, public=public, immutable=immutable))
     except ImportError:
         click.echo("error: serving needs Datasette: pip install 'newsarchive[serve]'", err=True)
         sys.exit(exitcodes.ERRORS)

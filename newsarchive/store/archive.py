@@ -379,14 +379,18 @@ class ArchiveLock:
         self.release()
 
 
-def open_archive(path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = False) -> Archive:
+def open_archive(
+    path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = False, immutable: bool = False
+) -> Archive:
     """Open (or create) an archive: makes the folder, applies pending migrations, WAL.
 
-    ``readonly=True`` opens an existing archive for reading only and never writes to it.
+    ``readonly=True`` opens an existing archive for reading only and never writes to it;
+    ``immutable=True`` also tells SQLite the file cannot change (read-only media, where
+    WAL's shared-memory file cannot be made), so it takes no locks.
     """
     path = Path(path)
-    if readonly:
-        return _open_readonly(path)
+    if readonly or immutable:
+        return _open_readonly(path, immutable)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -424,13 +428,14 @@ def open_archive(path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = F
     return archive
 
 
-def _open_readonly(path: Path) -> Archive:
+def _open_readonly(path: Path, immutable: bool = False) -> Archive:
     if not path.exists():
         raise ArchiveError(f"no archive at {path} (crawl something first, or check --db)")
     conn: sqlite3.Connection | None = None
+    mode = "immutable=1" if immutable else "mode=ro"
     try:
         conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
+            f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30, isolation_level=None
         )
         conn.row_factory = sqlite3.Row
         done = schema.applied(conn)
