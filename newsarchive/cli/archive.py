@@ -1,4 +1,4 @@
-"""Commands over an archive: migrate, search, export, stats, serve, reextract, unlock."""
+"""Commands over an archive: migrate, search, export, stats, report, serve, reextract, unlock."""
 
 from __future__ import annotations
 
@@ -317,6 +317,33 @@ def serve(port: int, host: str, public: bool, immutable: bool, db: Path) -> None
 
 @click.command()
 @portal_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="HTML file to write.",
+)  # fmt: skip
+@db_option
+@archive_errors
+def report(portal: str | None, output: Path, db: Path) -> None:
+    """One self-contained HTML page of charts: articles per month, field coverage, runs,
+    unfinished walks (opens offline)."""
+    try:
+        from newsarchive.report import build_report
+    except ImportError:  # pragma: no cover - the extra is in the test extra
+        raise click.UsageError("the report needs plotly: pip install 'newsarchive[report]'") from None
+    with _opened(db) as archive:
+        page = build_report(archive.conn, portal)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_text(page, "utf-8")
+        os.replace(partial, output)  # a reader never sees half a page
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ArchiveError(f"cannot write report {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output} ({len(page.encode()) / 2**20:.1f} MiB)", err=True)
+
+
+@click.command()
+@portal_option
 @db_option
 @archive_errors
 def reextract(portal: str | None, db: Path) -> None:
@@ -363,4 +390,4 @@ def unlock(db: Path) -> None:
         )
 
 
-commands: list[click.Command] = [migrate, search, export, stats, serve, reextract, unlock]
+commands: list[click.Command] = [migrate, search, export, stats, report, serve, reextract, unlock]
