@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -51,9 +52,12 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Nothing listens on ``port`` (connections of the test may linger in TIME_WAIT)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
+            probe.listen()
         except OSError:
             return False
     return True
@@ -131,6 +135,7 @@ def serving(served_db):
     for process in processes:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+        kill_group(process)
 
 
 def test_search_box_finds_two_character_words_with_facets(serving):
@@ -187,6 +192,13 @@ def test_serves_an_archive_on_read_only_media(serving, served_db):
     assert not Path(folder, "archive.db-shm").exists()
 
 
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Whatever is left of the command's process group (an orphan when the test fails)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
 def _stop_parent_only(process: subprocess.Popen[bytes], port: int) -> None:
     children = descendants(process.pid)
     assert children, "the command runs its server in a child process"
@@ -206,8 +218,7 @@ def test_sigterm_to_serve_stops_datasette(served_db):
         wait_until_up(process, f"http://127.0.0.1:{port}/")
         _stop_parent_only(process, port)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        kill_group(process)
 
 
 def test_sigterm_to_demo_serve_only_stops_the_portal(tmp_path):
@@ -217,5 +228,4 @@ def test_sigterm_to_demo_serve_only_stops_the_portal(tmp_path):
         wait_until_up(process, f"http://127.0.0.1:{port}/")
         _stop_parent_only(process, port)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+        kill_group(process)
