@@ -4,10 +4,10 @@ Queries are parsed by ``newsarchive.store.query`` and looked up in ``articles_gr
 the character-bigram index of titles and bodies (``newsarchive.store.grams``), so a
 term matches anywhere inside the text, ignoring case, whitespace and ASCII punctuation.
 
-Ranking is BM25 with title hits weighted, over the newest ``RANK_WINDOW`` matches: a
-word found in half the archive would otherwise have every one of its matches scored
-for each query. Matches beyond the window are still counted; ``--since``/``--until``
-narrow the window to older years. Snippets are cut here rather than by FTS5, since the
+Ranking is BM25 with title hits weighted, over the ``RANK_WINDOW`` most recently archived
+matches (highest rowids): a word found in half the archive would otherwise have every
+one of its matches scored for each query. Matches beyond the window are still counted;
+``--since``/``--until`` narrow the window to older years. Snippets are cut here rather than by FTS5, since the
 index keeps no text; they and the highlighted title are display text, without control
 characters or escape sequences (``newsarchive.terminal``).
 """
