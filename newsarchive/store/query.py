@@ -36,16 +36,16 @@ class Not:
 
 
 @dataclass(frozen=True)
-class All:
+class AllOf:
     nodes: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
-class Any_:
+class AnyOf:
     nodes: tuple[Node, ...]
 
 
-Node = Term | Not | All | Any_
+Node = Term | Not | AllOf | AnyOf
 
 _LEXEME = re.compile(r'\s*(?:(-?)"([^"]*)("?)\*?|([()])|([^\s"()]+))')
 
@@ -107,7 +107,7 @@ class _Parser:
             if self.peek() is None or self.peek()[0] in ("close", "op"):  # type: ignore[index]
                 raise QueryError("OR needs a term on each side: 扶贫 OR 脱贫")
             nodes.append(self.all_())
-        return nodes[0] if len(nodes) == 1 else Any_(tuple(nodes))
+        return nodes[0] if len(nodes) == 1 else AnyOf(tuple(nodes))
 
     def all_(self) -> Node:
         nodes: list[Node] = []
@@ -124,7 +124,7 @@ class _Parser:
             nodes.append(self.unary())
         if not nodes:
             raise QueryError("empty parentheses or a missing term")
-        return nodes[0] if len(nodes) == 1 else All(tuple(nodes))
+        return nodes[0] if len(nodes) == 1 else AllOf(tuple(nodes))
 
     def unary(self) -> Node:
         kind, value = self.take()
@@ -174,7 +174,7 @@ def to_fts(node: Node, phrase: Callable[[str], str | None]) -> str:
         return written
     if isinstance(node, Not):
         raise QueryError("NOT (or -) only excludes: add a term to search for, e.g. 扶贫 -广告")
-    if isinstance(node, Any_):
+    if isinstance(node, AnyOf):
         return "(" + " OR ".join(to_fts(child, phrase) for child in node.nodes) + ")"
     wanted = [child for child in node.nodes if not isinstance(child, Not)]
     unwanted = [child.node for child in node.nodes if isinstance(child, Not)]
