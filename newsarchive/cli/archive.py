@@ -106,10 +106,12 @@ def search(
     """Full-text search of titles and bodies: any word from one character up.
 
     \b
-    扶贫 产业          both          扶贫 OR 脱贫    either
-    扶贫 -广告         not the second (or NOT 广告)
-    "乡村振兴 示范"    the words next to each other
-    (扶贫 OR 脱贫) 产业 grouping     振兴*  = 振兴 (terms match inside words)
+    扶贫 产业            both words
+    扶贫 OR 脱贫         either
+    扶贫 -广告           the first without the second (or: 扶贫 NOT 广告)
+    "乡村振兴 示范"      the words next to each other
+    (扶贫 OR 脱贫) 产业  grouping
+    振兴*                the same as 振兴: terms match inside words
 
     Quote a phrase for the shell too: newsarchive search '"乡村振兴 示范"'.
     """
