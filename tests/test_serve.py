@@ -144,6 +144,9 @@ def test_search_box_finds_two_character_words_with_facets(serving):
     assert status == 200
     assert [row["url"] for row in data["rows"]] == ["http://wh.gov.cn/4.html"]
     assert set(data["facet_results"]) >= {"portal", "section", "published_month"}
+    status, page = get(base + "/articles?_search=" + quote("扶贫"))  # the search box's URL
+    assert status == 200
+    assert "1 row where search matches &#34;扶贫&#34;" in page
     status, data = get(base + "/articles.json?_shape=objects&_search=" + quote("黄金周 OR 扶贫"))
     assert len(data["rows"]) == 2
     status, data = get(base + "/articles.json?_shape=objects&_search=" + quote("-扶贫"))
