@@ -58,6 +58,17 @@ def test_unfinished_walks_reads_the_walks_table(reported, tmp_path):
     bare.close()
 
 
+def test_an_unknown_portal_is_a_usage_error(reported, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "from newsarchive.cli import main; main()", "report",
+         "--portal", "wuhna", "--db", str(reported), "-o", str(tmp_path / "r.html")],
+        env=child_env(), capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "it has: wuhan" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
 def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",

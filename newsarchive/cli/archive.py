@@ -333,6 +333,12 @@ def report(portal: str | None, output: Path, db: Path) -> None:
     except ImportError:  # pragma: no cover - the extra is in the test extra
         raise click.UsageError("the report needs plotly: pip install 'newsarchive[report]'") from None
     with _opened(db) as archive:
+        portals = [r[0] for r in archive.conn.execute("SELECT DISTINCT portal FROM articles")]
+        if portal is not None and portal not in portals:
+            raise click.UsageError(
+                f"the archive has no articles of portal {portal!r} (it has: "
+                f"{', '.join(sorted(portals)) or 'none'})"
+            )
         page = build_report(archive.conn, portal)
     partial = output.with_name(f".{output.name}.partial")
     try:
