@@ -3,10 +3,13 @@
 Builds an archive of synthetic articles (sentences of the golden fixtures' real Chinese
 text, recombined) through the bulk path, then measures ``Archive.store_article`` on a
 further batch (so the dedup lookups run against a full archive), full-text search on
-3-4 character terms (index) and 2 character terms (scan), and the file size.
+1-, 2-, 3- and 4-6-character terms cut from the same text (median and p95 of each, and
+how many articles the median query matched), the size of each full-text index and the
+file size.
 
     python bench/store_bench.py                     # 1,000,000 articles
     python bench/store_bench.py --articles 100000   # quicker
+    python bench/store_bench.py --db big.db --reuse # search again on an archive built before
 """
 
 from __future__ import annotations
@@ -88,17 +91,82 @@ def timed(fn, *args: Any, **kw: Any) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def latencies(archive, queries: list[str]) -> list[float]:
-    out = []
+def latencies(archive, queries: list[str]) -> tuple[list[float], list[int]]:
+    """Milliseconds per search (hits, count and snippets) and the hit counts."""
+    times, totals = [], []
     for query in queries:
-        seconds, _ = timed(archive.search, query, limit=20)
-        out.append(seconds * 1000)
-    return out
+        seconds, results = timed(archive.search, query, limit=20)
+        times.append(seconds * 1000)
+        totals.append(results.total)
+    return times, totals
+
+
+WORD = re.compile(r"^\w+$")
+
+
+def query_terms(pool: list[str], sizes: tuple[int, ...], count: int, seed: int) -> list[str]:
+    """``count`` substrings of the text, of one of ``sizes`` characters, without
+    punctuation (what a reader would type)."""
+    rng = random.Random(seed)
+    found: list[str] = []
+    while len(found) < count:
+        sentence = rng.choice(pool)
+        size = rng.choice(sizes)
+        start = rng.randrange(0, max(1, len(sentence) - size))
+        term = sentence[start : start + size]
+        if len(term) == size and WORD.match(term):
+            found.append(term)
+    return found
+
+
+def index_sizes(conn) -> dict[str, int]:
+    """Bytes on disk of each full-text index (its shadow tables), from dbstat."""
+    rows = conn.execute(
+        "SELECT name, sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%' "
+        "OR name LIKE 'articles_grams%' GROUP BY name"
+    )
+    sizes: dict[str, int] = {}
+    for name, size in rows:
+        table = "articles_grams" if name.startswith("articles_grams") else "articles_fts"
+        sizes[table] = sizes.get(table, 0) + size
+    return sizes
 
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def build(archive, pool: list[str], bulk: int, measured: int, batch: int, rng) -> list:
+    """Fill the archive: ``bulk`` articles bulk-loaded, ``measured`` through store_article;
+    returns the two throughput rows."""
+    items = (
+        (article, {"portal": article["url"].split(".")[1], "section": rng.choice(SECTIONS),
+                   "final_url": article["url"]})
+        for article in synthetic(pool, bulk, seed=1)
+    )  # fmt: skip
+    bulk_s, _ = timed(load_new, archive, reporting(items, bulk))
+
+    def store_all() -> None:
+        fresh = synthetic(pool, measured, seed=2, start=bulk)
+        while chunk := [a for _, a in zip(range(batch), fresh, strict=False)]:
+            with archive.transaction():
+                for article in chunk:
+                    archive.store_article(
+                        article,
+                        portal=article["url"].split(".")[1],
+                        section=rng.choice(SECTIONS),
+                        final_url=article["url"],
+                    )
+
+    store_s, _ = timed(store_all)
+    return [
+        ("bulk load", f"{bulk:,} in {bulk_s:.0f} s = {bulk / bulk_s if bulk_s else 0:,.0f}/s"),
+        (
+            f"store_article (batches of {batch})",
+            f"{measured:,} in {store_s:.1f} s = {measured / store_s if store_s else 0:,.0f}/s",
+        ),
+    ]
 
 
 def main() -> None:
@@ -108,10 +176,14 @@ def main() -> None:
         "--measure", type=int, default=20_000, help="articles stored through store_article"
     )
     parser.add_argument("--batch", type=int, default=500, help="articles per transaction")
-    parser.add_argument("--queries", type=int, default=200, help="indexed searches timed")
-    parser.add_argument("--scans", type=int, default=5, help="short-term (scan) searches timed")
+    parser.add_argument("--queries", type=int, default=200, help="searches timed per length")
     parser.add_argument("--db", type=Path, help="archive file (default: a temporary one)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="search the archive --db already holds; no build"
+    )
     args = parser.parse_args()
+    if args.reuse and not (args.db and args.db.exists()):
+        parser.error("--reuse needs --db naming an archive built before")
 
     measured = min(args.measure, args.articles)
     bulk = args.articles - measured
@@ -120,62 +192,37 @@ def main() -> None:
     path = args.db or Path(workdir.name) / "archive.db"
     archive = open_archive(path)
     rng = random.Random(7)
+    rows: list[tuple[str, str]] = []
     try:
-        items = (
-            (article, {"portal": article["url"].split(".")[1], "section": rng.choice(SECTIONS),
-                       "final_url": article["url"]})
-            for article in synthetic(pool, bulk, seed=1)
-        )  # fmt: skip
-        bulk_s, _ = timed(load_new, archive, reporting(items, bulk))
-
-        def store_all() -> None:
-            fresh = synthetic(pool, measured, seed=2, start=bulk)
-            while chunk := [a for _, a in zip(range(args.batch), fresh, strict=False)]:
-                with archive.transaction():
-                    for article in chunk:
-                        archive.store_article(
-                            article,
-                            portal=article["url"].split(".")[1],
-                            section=rng.choice(SECTIONS),
-                            final_url=article["url"],
-                        )
-
-        store_s, _ = timed(store_all)
+        if not args.reuse:
+            rows += build(archive, pool, bulk, measured, args.batch, rng)
         archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         archive.conn.execute("PRAGMA optimize")
-
-        words = random.Random(3)
-        terms = []
-        for _ in range(args.queries):
-            sentence = words.choice(pool)
-            size = words.choice((3, 4))
-            start = words.randrange(0, max(1, len(sentence) - size))
-            terms.append(sentence[start : start + size])
-        fts = latencies(archive, terms)
-        short = latencies(archive, [words.choice(pool)[:2] for _ in range(args.scans)])
+        articles = archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        rows.insert(0, ("articles in archive", f"{articles:,}"))
+        lengths = {"1 char": (1,), "2 chars": (2,), "3 chars": (3,), "4-6 chars": (4, 5, 6)}
+        for seed, (label, sizes) in enumerate(lengths.items()):
+            times, totals = latencies(archive, query_terms(pool, sizes, args.queries, seed))
+            rows.append(
+                (
+                    f"search, {label}, {len(times)} queries",
+                    f"median {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms "
+                    f"(median {statistics.median(totals):,.0f} hits)",
+                )
+            )
+        for table, size in sorted(index_sizes(archive.conn).items()):
+            rows.append(
+                (f"index {table}", f"{size / 2**20:,.0f} MiB = {size / articles:,.0f} bytes/article")
+            )
         size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        rows.append(
+            ("size on disk", f"{size / 2**20:,.0f} MiB = {size / articles:,.0f} bytes/article")
+        )
     finally:
         archive.close()
         if workdir:
             workdir.cleanup()
 
-    rows = [
-        ("articles in archive", f"{args.articles:,}"),
-        ("bulk load", f"{bulk:,} in {bulk_s:.0f} s = {bulk / bulk_s if bulk_s else 0:,.0f}/s"),
-        (
-            f"store_article (batches of {args.batch})",
-            f"{measured:,} in {store_s:.1f} s = {measured / store_s:,.0f}/s",
-        ),
-        (
-            f"search, 3-4 chars (FTS), {len(fts)} queries",
-            f"median {statistics.median(fts):.1f} ms, p95 {p95(fts):.1f} ms",
-        ),
-        (
-            f"search, 2 chars (scan), {len(short)} queries",
-            f"median {statistics.median(short):.0f} ms, p95 {p95(short):.0f} ms",
-        ),
-        ("size on disk", f"{size / 2**20:,.0f} MiB = {size / args.articles:,.0f} bytes/article"),
-    ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}")

@@ -5,12 +5,8 @@ from __future__ import annotations
 import json
 import os
 import pty
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from urllib.parse import quote
 
 import click
 import pytest
@@ -68,26 +64,67 @@ def test_migrate_creates_then_reports_up_to_date(db_path):
     assert f"up to date ({migrations} migrations)" in second.output
 
 
-def test_search_prints_ranked_hits(filled):
+def test_search_prints_the_count_and_ranked_hits(filled):
     result = run("search", "黄金周", "--db", filled)
     assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "1 article matches"
     assert "2020-10-04  wuhan  外媒眼中的武汉长假" in result.stdout
     assert "http://wh.gov.cn/0.html" in result.stdout
     assert "[黄金周]" in result.stdout
     assert result.stderr == ""
 
 
-def test_short_search_notes_the_scan(filled):
-    result = run("search", "武汉", "--limit", "1", "--db", filled)
+def test_two_character_search_and_its_count(filled):
+    result = run("search", "发展", "--limit", "1", "--db", filled)
     assert result.exit_code == 0
-    assert "fewer than 3 characters" in result.stderr
-    assert result.stdout.count("wuhan") == 1
+    assert result.stdout.splitlines()[0] == "5 articles match (showing 1)"
+    assert result.stderr == ""
 
 
 def test_search_json_and_no_match(filled):
     result = run("search", "黄金周", "--json", "--db", filled)
     assert json.loads(result.stdout.splitlines()[0])["portal"] == "wuhan"
-    assert "no matches" in run("search", "不存在的词语", "--db", filled).stderr
+    assert "1 article matches" in result.stderr
+    assert run("search", "不存在的词语", "--db", filled).stdout.startswith("0 articles match")
+
+
+@pytest.mark.parametrize(
+    ("query", "says"), [("", "the query is empty"), ("-武汉", "only excludes"), ("黄*周", "*")]
+)
+def test_unsearchable_queries_are_usage_errors(filled, query, says):
+    result = run("search", query, "--db", filled)
+    assert result.exit_code == exitcodes.USAGE
+    assert says in result.stderr
+
+
+def test_search_keeps_escape_sequences_off_the_terminal(db_path):
+    archive = open_archive(db_path)
+    hostile = "扶贫\x1b]0;owned\x07新闻\x1b[2J\x1b]52;c;ZXZpbA==\x1b\\\x9b31m"
+    store(archive, story(title=hostile, body="扶贫" + hostile), "http://wh.gov.cn/x.html")
+    archive.close()
+    leader, follower = pty.openpty()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, "search", "扶贫", "--db", str(db_path)],
+            stdout=follower, stderr=follower, env=child_env(),
+        )  # fmt: skip
+        os.close(follower)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            output += chunk
+        assert child.wait(timeout=60) == 0
+    finally:
+        os.close(leader)
+    assert "扶贫新闻".encode() not in output  # the hit is marked inside the title
+    assert "\x1b[1;31m扶贫\x1b[0m新闻".encode() in output  # only the highlight's own codes
+    text = output.replace(b"\x1b[1;31m", b"").replace(b"\x1b[0m", b"").decode()
+    assert not [ch for ch in text if (ord(ch) < 32 and ch not in "\r\n") or 0x7F <= ord(ch) < 0xA0]
 
 
 def test_export_to_stdout_and_file(filled, tmp_path):
@@ -183,46 +220,13 @@ def test_reextract_runs_over_stored_pages(db_path):
 
 def test_datasette_metadata(filled):
     tables = metadata(filled)["databases"]["archive"]["tables"]
-    assert tables["articles"]["facets"] == ["portal", "section", "source", "published_month"]
-    assert tables["articles"]["fts_table"] == "articles_fts"
+    assert tables["articles"]["facets"][:3] == ["portal", "section", "published_month"]
+    assert tables["articles"]["fts_table"] == "articles_grams"
     assert tables["articles"]["sort_desc"] == "published_at"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_serve_opens_the_archive_in_datasette(filled):
-    pytest.importorskip("datasette")
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-c", CHILD, "serve", "--db", str(filled), "--port", str(port)],
-        env=child_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/archive/articles.json"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    base + "?_search=" + quote("黄金周"), timeout=5
-                ) as reply:
-                    data = json.load(reply)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        assert len(data["rows"]) == 1
-        assert set(data["facet_results"]) >= {"portal", "source", "published_month"}
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=10)
+    assert "allow" not in tables["pages"]
+    public = metadata(filled, public=True)
+    assert public["allow_sql"] is False
+    assert public["databases"]["archive"]["tables"]["pages"]["allow"] is False
 
 
 def test_serve_without_datasette_says_what_to_install(filled):

@@ -75,7 +75,7 @@ def test_edit_keeps_the_old_version(archive):
     assert old[0]["body"] == story()["body"]
     assert old[0]["seen_from"] == "2024-05-01T08:00:00Z"
     # the full-text index follows the edit
-    assert [h["id"] for h in archive.search("本文已更正")] == [current["id"]]
+    assert [h["id"] for h in archive.search("本文已更正").hits] == [current["id"]]
 
 
 def test_volatile_fields_refresh_without_a_version(archive):

@@ -16,7 +16,14 @@ from tests.test_store_support import count, story
 archive = support.archive
 db_path = support.db_path
 
-ALL = ["m001_initial", "m002_fulltext", "m003_story_index", "m004_run_coverage", "m006_walk_state"]
+ALL = [
+    "m001_initial",
+    "m002_fulltext",
+    "m003_story_index",
+    "m004_run_coverage",
+    "m005_search_bigrams",
+    "m006_walk_state",
+]
 
 
 def tables(conn: sqlite3.Connection) -> set[str]:
@@ -78,7 +85,7 @@ def test_older_archive_opens_and_is_upgraded(db_path):
     archive = open_archive(db_path)
     try:
         assert archive.migrated == ALL[1:]
-        hits = archive.search("武汉长假")
+        hits = archive.search("武汉长假").hits
         assert [h["portal"] for h in hits] == ["old"]
         assert count(archive, "simhash_bands") == 4
         assert archive.store_article(

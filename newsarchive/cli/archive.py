@@ -1,8 +1,9 @@
-"""Commands over an archive: migrate, search, export, stats, serve, reextract, unlock."""
+"""Commands over an archive: migrate, search, export, stats, report, serve, reextract, unlock."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -84,8 +85,8 @@ def migrate(db: Path) -> None:
         click.echo(f"{db}: schema up to date ({total} migrations)")
 
 
-@click.command()
-@click.argument("query")
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1)
 @portal_option
 @since_option
 @until_option
@@ -94,7 +95,7 @@ def migrate(db: Path) -> None:
 @db_option
 @archive_errors
 def search(
-    query: str,
+    words: tuple[str, ...],
     portal: str | None,
     since: str | None,
     until: str | None,
@@ -102,36 +103,49 @@ def search(
     as_json: bool,
     db: Path,
 ) -> None:
-    """Full-text search of titles and bodies (any Chinese substring)."""
-    from newsarchive.store.search import MIN_INDEXED, short_terms
+    """Full-text search of titles and bodies: any word from one character up.
 
-    short = short_terms(query)
-    if short and not as_json:
-        click.echo(
-            f"note: {', '.join(short)} has fewer than {MIN_INDEXED} characters, which the "
-            "index cannot look up; matching it by scanning every article (slower).",
-            err=True,
-        )
+    \b
+    扶贫 产业            both words
+    扶贫 OR 脱贫         either
+    扶贫 -广告           the first without the second (or: 扶贫 NOT 广告)
+    "乡村振兴 示范"      the words next to each other
+    (扶贫 OR 脱贫) 产业  grouping
+    振兴*                the same as 振兴: terms match inside words
+
+    Quote a phrase for the shell too: newsarchive search '"乡村振兴 示范"'.
+    """
+    from newsarchive.store.query import QueryError
+    from newsarchive.terminal import printable
+
+    query = " ".join(words)
     color = sys.stdout.isatty() and not as_json
     marks = ("\x1b[1;31m", "\x1b[0m") if color else ("[", "]")
     with _opened(db) as archive:
-        hits = archive.search(
-            query, portal=portal, since=since, until=until, limit=limit, marks=marks
-        )
+        try:
+            results = archive.search(
+                query, portal=portal, since=since, until=until, limit=limit, marks=marks
+            )
+        except QueryError as exc:
+            raise click.UsageError(f"cannot search {query!r}: {exc}") from exc
+    shown = len(results.hits)
+    summary = ("1 article matches" if results.total == 1 else f"{results.total} articles match") + (
+        f" (showing {shown})" if shown < results.total else ""
+    )
     if as_json:
-        for hit in hits:
+        for hit in results.hits:
             click.echo(json.dumps(hit, ensure_ascii=False))
+        click.echo(summary, err=True)
         return
-    if not hits:
-        click.echo("no matches", err=True)
-        return
-    for number, hit in enumerate(hits, 1):
+    click.echo(summary)
+    for number, hit in enumerate(results.hits, 1):
         day = (hit["published_at"] or "")[:10] or "----------"
         click.echo(
-            f"{number:>3}. {day}  {hit['portal']}  {hit['title_highlighted'] or '(no title)'}",
+            f"{number:>3}. {day}  {printable(hit['portal'])}  "
+            f"{hit['title_highlighted'] or '(no title)'}",
             color=color,
         )
-        click.echo(f"     {hit['url']}")
+        click.echo(f"     {printable(hit['url'])}")
         if hit["snippet"]:
             click.echo(f"     {hit['snippet']}", color=color)
 
@@ -274,20 +288,76 @@ def _table(header: tuple[str, ...], rows: list[list[str]]) -> None:
 
 @click.command()
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Allow an address beyond loopback; turns arbitrary SQL off and hides the raw "
+    "request and run tables.",
+)
+@click.option(
+    "--immutable",
+    is_flag=True,
+    help="Open the archive as a file that never changes (read-only media); automatic "
+    "when its folder cannot be written.",
+)
 @db_option
 @archive_errors
-def serve(port: int, host: str, db: Path) -> None:
+def serve(port: int, host: str, public: bool, immutable: bool, db: Path) -> None:
     """Browse and search the archive in Datasette."""
-    from newsarchive.store.serve import run_datasette
+    from newsarchive.cli.signals import stop_like_ctrl_c
+    from newsarchive.store.serve import is_loopback, run_datasette
 
-    with _opened(db):  # fails clearly on a missing or outdated archive
-        pass
+    if not public and not is_loopback(host):
+        raise click.UsageError(
+            f"--host {host} serves the archive beyond this machine: add --public, which "
+            "turns arbitrary SQL off and hides the pages, page_bodies, crawl_runs and "
+            "archive_lock tables"
+        )
+    if not immutable and db.exists() and not os.access(db.parent, os.W_OK):
+        click.echo(f"{db.parent} is read-only: serving {db} as immutable", err=True)
+        immutable = True
+    archive = open_archive(db, readonly=True, immutable=immutable)  # fails clearly when unfit
+    archive.close()
     try:
-        sys.exit(run_datasette(db, host=host, port=port))
+        with stop_like_ctrl_c():
+            sys.exit(run_datasette(db, host=host, port=port, public=public, immutable=immutable))
     except ImportError:
         click.echo("error: serving needs Datasette: pip install 'newsarchive[serve]'", err=True)
         sys.exit(exitcodes.ERRORS)
+
+
+@click.command()
+@portal_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="HTML file to write.",
+)  # fmt: skip
+@db_option
+@archive_errors
+def report(portal: str | None, output: Path, db: Path) -> None:
+    """One self-contained HTML page of charts: articles per month, field coverage, runs,
+    unfinished walks (opens offline)."""
+    try:
+        from newsarchive.report import build_report
+    except ImportError:  # pragma: no cover - the extra is in the test extra
+        raise click.UsageError("the report needs plotly: pip install 'newsarchive[report]'") from None
+    with _opened(db) as archive:
+        portals = [r[0] for r in archive.conn.execute("SELECT DISTINCT portal FROM articles")]
+        if portal is not None and portal not in portals:
+            raise click.UsageError(
+                f"the archive has no articles of portal {portal!r} (it has: "
+                f"{', '.join(sorted(portals)) or 'none'})"
+            )
+        page = build_report(archive.conn, portal)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_text(page, "utf-8")
+        os.replace(partial, output)  # a reader never sees half a page
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ArchiveError(f"cannot write report {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output} ({len(page.encode()) / 2**20:.1f} MiB)", err=True)
 
 
 @click.command()
@@ -338,4 +408,4 @@ def unlock(db: Path) -> None:
         )
 
 
-commands: list[click.Command] = [migrate, search, export, stats, serve, reextract, unlock]
+commands: list[click.Command] = [migrate, search, export, stats, report, serve, reextract, unlock]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from newsarchive.cli.crawl import DB_OPTION, run_and_report
+
+if TYPE_CHECKING:
+    from newsarchive.demo import DemoPortal, DemoServer
 
 DEMO_PORT = 8712  # the port spiders/demo.toml names
 DEFAULT_ARTICLES = 60
@@ -46,10 +50,37 @@ def demo_command(db: Path, articles: int, port: int, faults: bool, serve_only: b
     The demo portal serves deliberate hazards (a 404, an anti-bot 412, a flaky 500, a
     redirect): the table shows them as errors and blocked pages, as a real crawl would.
     """
+    from newsarchive.cli.signals import stop_like_ctrl_c
     from newsarchive.crawl.runner import CrawlOptions
-    from newsarchive.demo import DemoPortal, DemoServer
+    from newsarchive.demo import DemoPortal
 
     site = DemoPortal(articles=articles, faults=faults)
+    if serve_only:  # SIGTERM stops the portal's process too (the crawl handles its own)
+        with stop_like_ctrl_c(), contextlib.suppress(KeyboardInterrupt):
+            server = _start(site, port)
+            try:
+                click.echo(f"demo portal: {server.base_url}/  ({articles} articles)", err=True)
+                click.echo("serving until Ctrl-C", err=True)
+                server.wait()
+            finally:
+                server.stop()
+        return
+    server = _start(site, port)
+    try:
+        click.echo(f"demo portal: {server.base_url}/  ({articles} articles)", err=True)
+        _, portal = demo_portal_definition(server.base_url, articles, faults)
+        options = CrawlOptions(db=db, progress=sys.stderr.isatty(), settings={"LOG_LEVEL": "ERROR"})
+        again = " ".join(["newsarchive demo", *([f"--db {db}"] if db != DEFAULT_DB else []), *([f"--articles {articles}"] if articles != DEFAULT_ARTICLES else []), *(["--faults"] if faults else []), *([f"--port {port}"] if port != DEMO_PORT else [])])
+        status = run_and_report([portal], options, "demo", rerun=again)
+    finally:
+        server.__exit__(None, None, None)
+    sys.exit(status)
+
+
+def _start(site: DemoPortal, port: int) -> DemoServer:
+    """The demo portal's server process on ``port``, or on a free port when it is busy."""
+    from newsarchive.demo import DemoServer
+
     try:
         server = DemoServer(site, host="127.0.0.1", port=port, in_process=False)
         server.__enter__()
@@ -59,20 +90,7 @@ def demo_command(db: Path, articles: int, port: int, faults: bool, serve_only: b
         click.echo(f"port {port} is busy ({error}); serving on a free port instead", err=True)
         server = DemoServer(site, host="127.0.0.1", port=0, in_process=False)
         server.__enter__()
-    try:
-        click.echo(f"demo portal: {server.base_url}/  ({articles} articles)", err=True)
-        if serve_only:
-            click.echo("serving until Ctrl-C", err=True)
-            with contextlib.suppress(KeyboardInterrupt):
-                server.wait()
-            return
-        _, portal = demo_portal_definition(server.base_url, articles, faults)
-        options = CrawlOptions(db=db, progress=sys.stderr.isatty(), settings={"LOG_LEVEL": "ERROR"})
-        again = " ".join(["newsarchive demo", *([f"--db {db}"] if db != DEFAULT_DB else []), *([f"--articles {articles}"] if articles != DEFAULT_ARTICLES else []), *(["--faults"] if faults else []), *([f"--port {port}"] if port != DEMO_PORT else [])])
-        status = run_and_report([portal], options, "demo", rerun=again)
-    finally:
-        server.__exit__(None, None, None)
-    sys.exit(status)
+    return server
 
 
 commands: list[click.Command] = [demo_command]

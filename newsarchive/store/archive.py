@@ -16,12 +16,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsarchive.store import articles, frontier, raw, read, schema
+from newsarchive.store import articles, frontier, grams, raw, read, schema
 from newsarchive.store import lock as lock_row
 from newsarchive.store.errors import ArchiveError, explain
 from newsarchive.store.fields import dumps, utc_iso
+
+if TYPE_CHECKING:
+    from newsarchive.store.search import Results
 
 DEFAULT_PATH = "data/archive.db"
 
@@ -336,8 +339,9 @@ class Archive:
         *,
         until: str | None = None,
         marks: tuple[str, str] = ("[", "]"),
-    ) -> list[dict[str, Any]]:
-        """Ranked full-text hits (see ``newsarchive.store.search``)."""
+    ) -> Results:
+        """Ranked full-text hits and their count (see ``newsarchive.store.search``);
+        raises ``QueryError`` for a query that cannot be searched."""
         from newsarchive.store.search import search
 
         with self.guard(f"searching for {query!r}"):
@@ -408,14 +412,18 @@ class ArchiveLock:
         self.release()
 
 
-def open_archive(path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = False) -> Archive:
+def open_archive(
+    path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = False, immutable: bool = False
+) -> Archive:
     """Open (or create) an archive: makes the folder, applies pending migrations, WAL.
 
-    ``readonly=True`` opens an existing archive for reading only and never writes to it.
+    ``readonly=True`` opens an existing archive for reading only and never writes to it;
+    ``immutable=True`` also tells SQLite the file cannot change (read-only media, where
+    WAL's shared-memory file cannot be made), so it takes no locks.
     """
     path = Path(path)
-    if readonly:
-        return _open_readonly(path)
+    if readonly or immutable:
+        return _open_readonly(path, immutable)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -442,6 +450,7 @@ def open_archive(path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = F
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA journal_size_limit = 67108864")
+        grams.register(conn)  # every write to articles feeds the grams index through it
         migrated = schema.apply(conn) if schema.pending(conn) else []
     except sqlite3.Error as exc:
         if conn is not None:
@@ -452,13 +461,14 @@ def open_archive(path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = F
     return archive
 
 
-def _open_readonly(path: Path) -> Archive:
+def _open_readonly(path: Path, immutable: bool = False) -> Archive:
     if not path.exists():
         raise ArchiveError(f"no archive at {path} (crawl something first, or check --db)")
     conn: sqlite3.Connection | None = None
+    mode = "immutable=1" if immutable else "mode=ro"
     try:
         conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None
+            f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30, isolation_level=None
         )
         conn.row_factory = sqlite3.Row
         done = schema.applied(conn)

@@ -18,6 +18,7 @@ try:  # sqlite-utils >= 4 ships migrations; older installs use the sqlite-migrat
 except ImportError:  # pragma: no cover
     from sqlite_migrate import Migrations
 
+from newsarchive.store import grams
 from newsarchive.store.canonical import canonical_url
 from newsarchive.store.simhash import band_keys
 
@@ -252,6 +253,40 @@ def m004_run_coverage(db: Database) -> None:
 
 
 @migrations()
+def m005_search_bigrams(db: Database) -> None:
+    # Contentless FTS5 over the character grams of title and body (see
+    # newsarchive.store.grams), so 1- and 2-character words are looked up in an index
+    # rather than by a scan. Triggers keep it in step with articles on every write path;
+    # they call newsarchive_grams(), which each archive connection registers. A delete
+    # re-cuts the old text, which the deterministic function reproduces exactly.
+    _script(
+        db,
+        """
+CREATE VIRTUAL TABLE articles_grams USING fts5(
+    title, body, content='', tokenize='ascii'
+);
+CREATE TRIGGER articles_grams_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_grams(rowid, title, body)
+    VALUES (new.id, newsarchive_grams(new.title), newsarchive_grams(new.body));
+END;
+CREATE TRIGGER articles_grams_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_grams(articles_grams, rowid, title, body)
+    VALUES ('delete', old.id, newsarchive_grams(old.title), newsarchive_grams(old.body));
+END;
+CREATE TRIGGER articles_grams_update AFTER UPDATE OF title, body ON articles
+WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN
+    INSERT INTO articles_grams(articles_grams, rowid, title, body)
+    VALUES ('delete', old.id, newsarchive_grams(old.title), newsarchive_grams(old.body));
+    INSERT INTO articles_grams(rowid, title, body)
+    VALUES (new.id, newsarchive_grams(new.title), newsarchive_grams(new.body));
+END;
+INSERT INTO articles_grams(rowid, title, body)
+SELECT id, newsarchive_grams(title), newsarchive_grams(body) FROM articles
+""",
+    )
+
+
+@migrations()
 def m006_walk_state(db: Database) -> None:
     # The crawl frontier: every request a crawl has decided to make, with what became of
     # it. A page's outcome and the requests it led to are written in the transaction that
@@ -351,6 +386,7 @@ def applied(conn: sqlite3.Connection) -> list[str]:
 
 def apply(conn: sqlite3.Connection, stop_before: str | None = None) -> list[str]:
     """Apply pending migrations in one write transaction; return the names applied."""
+    grams.register(conn)  # m005's index triggers and backfill call it
     db = _database(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -1,58 +1,74 @@
-"""Full-text search in Chinese over the trigram FTS5 index of titles and bodies.
+"""Full-text search in Chinese: every query, from one character up, answered by an index.
 
-A trigram index finds any substring of 3 or more characters; shorter terms (most Chinese
-words have 2 characters) cannot be looked up in it, so they are matched with LIKE over
-the articles instead, which reads every row: correct, but slower on a large archive.
-User text never reaches FTS5 as syntax: each term becomes a quoted phrase.
+Queries are parsed by ``newsarchive.store.query`` and looked up in ``articles_grams``,
+the character-bigram index of titles and bodies (``newsarchive.store.grams``), so a
+term matches anywhere inside the text, ignoring case, whitespace and ASCII punctuation.
+
+Ranking is BM25 with title hits weighted, over the ``RANK_WINDOW`` most recently archived
+matches (highest rowids): a word found in half the archive would otherwise have every
+one of its matches scored for each query. Matches beyond the window are still counted;
+``--since``/``--until`` narrow the window to older years. Snippets are cut here rather than by FTS5, since the
+index keeps no text; they and the highlighted title are display text, without control
+characters or escape sequences (``newsarchive.terminal``).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import dataclass, field
 from typing import Any
 
+from newsarchive.store import grams
+from newsarchive.store.query import parse, positive_terms, to_fts
 from newsarchive.store.read import ARTICLE_DATE, date_bounds
+from newsarchive.terminal import printable
 
-MIN_INDEXED = 3  # the trigram tokenizer's shortest searchable term
-SNIPPET_TOKENS = 40  # one trigram token per character
 TITLE_WEIGHT = 5.0  # a hit in the title counts five times one in the body
+RANK_WINDOW = 2000  # matches scored per query, newest first
+SNIPPET_WIDTH = 60
 
 
-def terms(query: str) -> list[str]:
-    return query.split()
+@dataclass
+class Results:
+    """One page of hits, best first, and how many articles match in all."""
+
+    total: int
+    hits: list[dict[str, Any]] = field(default_factory=list)
 
 
-def short_terms(query: str) -> list[str]:
-    """Terms the index cannot serve (matched by a scan instead)."""
-    return [t for t in terms(query) if len(t) < MIN_INDEXED]
+def highlighter(terms: list[str]) -> re.Pattern[str] | None:
+    """A pattern finding each term in original text the way the index matched it."""
+    alternatives = [
+        grams.IGNORABLE.join(re.escape(ch) for ch in grams.normalize(term)) for term in terms
+    ]
+    alternatives = sorted(filter(None, alternatives), key=len, reverse=True)
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
 
-def fts_phrase(term: str) -> str:
-    """``term`` as an FTS5 string: quotes doubled, so operators and quotes are plain text."""
-    return '"' + term.replace('"', '""') + '"'
+def mark(text: str, pattern: re.Pattern[str] | None, marks: tuple[str, str]) -> str:
+    """``text``, printable, with every hit between ``marks``."""
+    text = printable(text)
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: marks[0] + m.group(0) + marks[1], text)
 
 
-def like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _snippet(text: str | None, words: list[str], marks: tuple[str, str], width: int = 60) -> str:
-    """A window of ``text`` around the first hit with every hit marked (for LIKE hits)."""
-    text = " ".join((text or "").split())
-    pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
-    found = pattern.search(text)
-    start = max(0, found.start() - width // 3) if found else 0
-    piece = text[start : start + width]
-    piece = pattern.sub(lambda m: marks[0] + m.group(0) + marks[1], piece)
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+def snippet(text: str | None, pattern: re.Pattern[str] | None, marks: tuple[str, str]) -> str:
+    """A window of ``text`` around its first hit, every hit in it marked."""
+    text = " ".join(printable(text).split())
+    found = pattern.search(text) if pattern else None
+    start = max(0, found.start() - SNIPPET_WIDTH // 3) if found else 0
+    end = start + SNIPPET_WIDTH
+    piece = mark(text[start:end], pattern, marks)
+    return ("…" if start else "") + piece + ("…" if end < len(text) else "")
 
 
 _COLUMNS = (
     "a.id, a.portal, a.section, a.title, coalesce(a.final_url, a.requested_url, a.url, "
-    "a.canonical_url) AS url, a.canonical_url, a.published_at"
+    "a.canonical_url) AS url, a.canonical_url, a.published_at, a.body"
 )
+_FROM = "FROM articles_grams g JOIN articles a ON a.id = g.rowid WHERE articles_grams MATCH ?"
 
 
 def search(
@@ -64,51 +80,41 @@ def search(
     until: str | None = None,
     limit: int = 20,
     marks: tuple[str, str] = ("[", "]"),
-) -> list[dict[str, Any]]:
-    """Hits best first (BM25, title weighted) with a highlighted snippet; ``match`` says
-    whether the index ("fts") or a scan ("like") found them."""
-    words = terms(query)
-    if not words:
-        return []
+) -> Results:
+    """Hits (BM25, title weighted) with highlighted title and snippet, and the number of
+    matching articles. Raises ``QueryError`` for a query that cannot be searched."""
+    node = parse(query)
+    expression = to_fts(node, grams.match_phrase)
     where, args = date_bounds(ARTICLE_DATE, since, until)
     if portal:
         where.append("a.portal = ?")
         args.append(portal)
-    short = short_terms(query)
-    for word in short:
-        where.append("(a.title LIKE ? ESCAPE '\\' OR a.body LIKE ? ESCAPE '\\')")
-        args += [like_pattern(word)] * 2
-    indexed = [w for w in words if w not in short]
-    if indexed:
-        sql = (
-            f"SELECT {_COLUMNS}, highlight(articles_fts, 0, ?, ?) AS title_highlighted, "
-            f"snippet(articles_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet, "
-            f"bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS score "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            "WHERE articles_fts MATCH ?"
-            + "".join(f" AND {w}" for w in where)
-            + " ORDER BY score LIMIT ?"
-        )
-        params = [*marks, *marks, " ".join(fts_phrase(w) for w in indexed), *args, limit]
-        hits = [dict(row) for row in conn.execute(sql, params)]
-        for hit in hits:
-            hit["snippet"] = " ".join(hit["snippet"].split())
-            hit["match"] = "fts"
-        return hits
-    sql = (
-        f"SELECT {_COLUMNS}, a.body FROM articles a WHERE "
-        + " AND ".join(where)
-        + f" ORDER BY {ARTICLE_DATE} DESC LIMIT ?"
+    filters = "".join(f" AND {w}" for w in where)
+    params = [expression, *args]
+    if where:
+        total = conn.execute(f"SELECT count(*) {_FROM}{filters}", params).fetchone()[0]
+    else:  # no join needed to count
+        total = conn.execute(
+            "SELECT count(*) FROM articles_grams WHERE articles_grams MATCH ?", [expression]
+        ).fetchone()[0]
+    if not total:
+        return Results(0)
+    oldest = conn.execute(
+        f"SELECT g.rowid {_FROM}{filters} ORDER BY g.rowid DESC LIMIT 1 OFFSET ?",
+        [*params, RANK_WINDOW - 1],
+    ).fetchone()
+    window = " AND g.rowid >= ?" if oldest else ""
+    rows = conn.execute(
+        f"SELECT {_COLUMNS}, bm25(articles_grams, {TITLE_WEIGHT}, 1.0) AS score "
+        f"{_FROM}{filters}{window} ORDER BY score LIMIT ?",
+        [*params, *([oldest[0]] if oldest else []), limit],
     )
+    pattern = highlighter(positive_terms(node))
     hits = []
-    for row in conn.execute(sql, [*args, limit]):
+    for row in rows:
         hit = dict(row)
         body = hit.pop("body")
-        hit["title_highlighted"] = _snippet(
-            hit["title"], words, marks, width=len(hit["title"] or "")
-        )
-        hit["snippet"] = _snippet(body, words, marks)
-        hit["score"] = None
-        hit["match"] = "like"
+        hit["title_highlighted"] = mark(hit["title"] or "", pattern, marks)
+        hit["snippet"] = snippet(body, pattern, marks)
         hits.append(hit)
-    return hits
+    return Results(total, hits)

@@ -8,6 +8,7 @@ the portal's previous run is flagged.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -58,12 +59,17 @@ def coverage_drops(conn: sqlite3.Connection, portal: str) -> dict[str, tuple[flo
     }
 
 
+# The runs of a portal: those that stored its articles, or were given its name.
+_RUNS_OF_PORTAL = (
+    "(r.id IN (SELECT run_id FROM run_coverage WHERE portal = :portal) "
+    "OR EXISTS (SELECT 1 FROM json_each(r.targets) WHERE value = :portal))"
+)
+
+
 def last_run(conn: sqlite3.Connection, portal: str) -> dict[str, Any] | None:
     row = conn.execute(
         "SELECT id, command, started_at, finished_at, exit_status FROM crawl_runs r "
-        "WHERE id IN (SELECT run_id FROM run_coverage WHERE portal = :portal) "
-        "OR EXISTS (SELECT 1 FROM json_each(r.targets) WHERE value = :portal) "
-        "ORDER BY id DESC LIMIT 1",
+        f"WHERE {_RUNS_OF_PORTAL} ORDER BY id DESC LIMIT 1",
         {"portal": portal},
     ).fetchone()
     if row is None:
@@ -115,6 +121,67 @@ def archive_stats(conn: sqlite3.Connection) -> dict[str, Any]:
         "sections": _groups(conn, "portal, section"),
         "unfinished_walks": unfinished_walks(conn),
     }
+
+
+def articles_per_month(conn: sqlite3.Connection, portal: str | None = None) -> list[dict[str, Any]]:
+    """Articles per portal, section and month of publication (first seen when undated)."""
+    rows = conn.execute(
+        "SELECT portal, section, published_month AS month, count(*) AS articles FROM articles "
+        "WHERE :portal IS NULL OR portal = :portal "
+        "GROUP BY portal, section, month ORDER BY month, portal, section",
+        {"portal": portal},
+    )
+    return [dict(row) for row in rows]
+
+
+def section_coverage(conn: sqlite3.Connection, portal: str | None = None) -> list[dict[str, Any]]:
+    """Per portal and section: article count and the share of articles with each field."""
+    return [g for g in _groups(conn, "portal, section") if portal in (None, g["portal"])]
+
+
+def coverage_history(
+    conn: sqlite3.Connection, portal: str | None = None, runs: int = 20
+) -> list[dict[str, Any]]:
+    """Field shares per portal in each of the last ``runs`` runs that stored articles."""
+    rows = conn.execute(
+        "SELECT c.*, r.started_at FROM run_coverage c JOIN crawl_runs r ON r.id = c.run_id "
+        "WHERE c.run_id IN (SELECT DISTINCT run_id FROM run_coverage "
+        "WHERE :portal IS NULL OR portal = :portal ORDER BY run_id DESC LIMIT :runs) "
+        "AND (:portal IS NULL OR c.portal = :portal) ORDER BY c.run_id, c.portal",
+        {"portal": portal, "runs": runs},
+    )
+    return [{**{k: row[k] for k in ("run_id", "portal", "articles", "started_at")},
+             "coverage": _shares(row)} for row in rows]  # fmt: skip
+
+
+def run_history(
+    conn: sqlite3.Connection, portal: str | None = None, runs: int = 50
+) -> list[dict[str, Any]]:
+    """The last ``runs`` runs, oldest first: new, updated, errors and blocked pages of each
+    (summed over its sections), status and command."""
+    where = f"WHERE {_RUNS_OF_PORTAL}" if portal else ""
+    rows = conn.execute(
+        "SELECT r.id, r.command, r.started_at, r.finished_at, r.exit_status, r.counts "
+        f"FROM crawl_runs r {where} ORDER BY r.id DESC LIMIT :runs",
+        {"portal": portal, "runs": runs},
+    ).fetchall()
+    history = []
+    for row in reversed(rows):
+        sections = (json.loads(row["counts"] or "{}") or {}).get("sections") or []
+        history.append(
+            {
+                "id": row["id"],
+                "command": row["command"],
+                "started_at": row["started_at"],
+                "status": "unfinished" if row["finished_at"] is None else row["exit_status"],
+                "new": sum(s.get("new", 0) for s in sections),
+                "updated": sum(s.get("updated", 0) for s in sections),
+                "errors": sum(sum((s.get("errors") or {}).values()) for s in sections),
+                "blocked": sum(s.get("blocked", 0) for s in sections),
+            }
+        )
+    return history
+
 
 
 def unfinished_walks(conn: sqlite3.Connection) -> list[dict[str, Any]]:
