@@ -74,7 +74,7 @@ def test_jsonl_has_every_article_with_every_field(filled):
     expected = story(STORIES[0])
     for field in ("title", "body", "published_at", "source", "authors", "images", "editor"):
         assert first[field] == expected[field]
-    assert first["breadcrumb"] == expected["section"]
+    assert first["breadcrumb"] == expected["breadcrumb"]
     assert first["section"] == "要闻"
     assert first["aliases"] == ["http://www.wh.gov.cn/0.html?from=timeline"]
     assert "武汉" in data.decode("utf-8")  # not \\u-escaped
@@ -99,7 +99,7 @@ def test_csv_opens_in_excel_with_chinese_intact(filled):
     assert rows[0]["body"] == expected["body"]  # newlines survive quoting
     assert rows[0]["authors"] == "陈智"
     assert rows[0]["images"] == "; ".join(i["src"] for i in expected["images"])
-    assert rows[0]["breadcrumb"] == "; ".join(expected["section"])
+    assert rows[0]["breadcrumb"] == "; ".join(expected["breadcrumb"])
     assert rows[0]["read_count"] == ""
 
 
