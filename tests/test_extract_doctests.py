@@ -20,6 +20,7 @@ MODULES = [
     "newsarchive.extract.title",
     "newsarchive.export.parquet",
     "newsarchive.quality",
+    "newsarchive.sniff",
 ]
 
 
