@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from datetime import date
@@ -17,22 +18,47 @@ DB_OPTION = click.option(
 
 
 def resolve_targets(targets: tuple[str, ...], sections: str | None):
-    """Portal names from spiders/ and bare URLs (one zero-configuration portal)."""
-    from newsarchive.portals import PortalError, load_portals, zero_config_portal
+    """Portal names from spiders/ and bare URLs (one zero-configuration portal). Broken
+    definitions of other portals are reported as warnings and block nothing."""
+    from newsarchive.portals import PortalError, load_catalogue, zero_config_portal
 
     urls = [t for t in targets if re.match(r"^https?://", t, re.I)]
     names = [t for t in targets if t not in urls]
     portals = []
     if names:
-        catalogue = load_portals()
+        catalogue = load_catalogue()
         for name in names:
-            if name not in catalogue:
-                raise PortalError("command line", name, f"no portal named {name!r} (known: {', '.join(sorted(catalogue)) or 'none'}); give a URL for a zero-configuration crawl")
-            portals.append(catalogue[name])
+            if name in catalogue.broken:
+                raise catalogue.broken[name]
+            if name not in catalogue.portals:
+                raise PortalError("command line", name, _unknown_target(name, [*catalogue.portals, *catalogue.broken]))
+            portals.append(catalogue.portals[name])
+        for error in catalogue.broken.values():
+            echo_lines("warning", f"{error}", "(that portal is skipped)")
     if urls:
         portals.append(zero_config_portal(urls))
     wanted = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
     return [p.select_sections(wanted) for p in portals] if wanted else portals
+
+
+# host.name.tld, optionally :port and a path: a URL given without its scheme
+_SCHEMELESS_URL = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?([/?#].*)?$")
+
+
+def _unknown_target(name: str, known: list[str]) -> str:
+    """What to say about a target that is neither a portal nor a URL: the likely intent."""
+    if _SCHEMELESS_URL.match(name):
+        return f"not a portal name, and a URL needs its scheme: did you mean http://{name}?"
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"no portal named {name!r}; did you mean {close[0]}?"
+    return f"no portal named {name!r} (known: {', '.join(sorted(known)) or 'none'}); give a URL for a zero-configuration crawl"
+
+
+def echo_lines(level: str, text: str, suffix: str = "") -> None:
+    """Each line of a (multi-problem) message on stderr with its level in front."""
+    for line in text.splitlines():
+        click.echo(f"{level}: {line} {suffix}".rstrip(), err=True)
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -95,7 +121,7 @@ def crawl_command(
     try:
         portals = resolve_targets(targets, sections)
     except PortalError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_lines("error", str(error))
         sys.exit(exitcodes.USAGE)
     settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **parse_overrides(overrides)}
     if contact:
@@ -147,19 +173,24 @@ def run_and_report(portals, options, command: str) -> int:
 @click.command("portals")
 @click.option("--check", is_flag=True, help="Only validate the definitions.")
 def portals_command(check: bool) -> None:
-    """List the portals defined in spiders/*.toml (validating each)."""
-    from newsarchive.portals import PortalError, load_portals, portals_dir
+    """List the portals defined in spiders/*.toml (validating each).
 
-    try:
-        catalogue = load_portals()
-    except PortalError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(exitcodes.USAGE)
+    Every problem of every broken file is reported, with its file and key; the exit
+    status is then 2, and the valid portals are listed all the same.
+    """
+    from newsarchive.portals import load_catalogue, portals_dir
+
+    catalogue = load_catalogue()
+    for error in catalogue.broken.values():
+        echo_lines("error", f"{error}")
     if check:
-        click.echo(f"{len(catalogue)} portal definitions in {portals_dir()} are valid")
-        return
-    for portal in catalogue.values():
-        click.echo(f"{portal.name}\t{portal.title}\t{len(portal.sections)} sections\t{', '.join(portal.allowed_hosts)}")
+        if not catalogue.broken:
+            click.echo(f"{len(catalogue.portals)} portal definitions in {portals_dir()} are valid")
+    else:
+        for portal in catalogue.portals.values():
+            click.echo(f"{portal.name}\t{portal.title}\t{len(portal.sections)} sections\t{', '.join(portal.allowed_hosts)}")
+    if catalogue.broken:
+        sys.exit(exitcodes.USAGE)
 
 
 commands: list[click.Command] = [crawl_command, portals_command]

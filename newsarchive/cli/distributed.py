@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from newsarchive import exitcodes
-from newsarchive.cli.crawl import DB_OPTION, parse_overrides, resolve_targets
+from newsarchive.cli.crawl import DB_OPTION, echo_lines, parse_overrides, resolve_targets
 
 REDIS_OPTION = click.option(
     "--redis", "redis_url", metavar="URL",
@@ -125,7 +125,7 @@ def enqueue_command(targets: tuple[str, ...], redis_url: str | None, sections: s
     try:
         portals = resolve_targets(targets, sections)
     except PortalError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_lines("error", str(error))
         sys.exit(exitcodes.USAGE)
     settings = _settings(redis_url, overrides)
     try:
