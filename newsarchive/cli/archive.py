@@ -15,8 +15,9 @@ from typing import Any, TypeVar
 import click
 
 from newsarchive import exitcodes
+from newsarchive.cli.options import db_option
 from newsarchive.export import FORMATS
-from newsarchive.store import DEFAULT_PATH, ArchiveError, ArchiveLocked, open_archive
+from newsarchive.store import ArchiveError, ArchiveLocked, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,14 +30,6 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
-db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_PATH,
-    show_default=True,
-    envvar="NEWSARCHIVE_DB",
-    help="Archive file.",
-)
 portal_option = click.option("--portal", help="Only this portal.")
 since_option = click.option(
     "--since", callback=_date, help="From this date (publication date; fetch time for WARC)."

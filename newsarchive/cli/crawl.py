@@ -11,10 +11,7 @@ from pathlib import Path
 import click
 
 from newsarchive import exitcodes
-
-DB_OPTION = click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("data/archive.db"), show_default=True, help="The archive file."
-)
+from newsarchive.cli.options import db_option
 
 
 def resolve_targets(targets: tuple[str, ...], sections: str | None):
@@ -83,7 +80,7 @@ def _since(value: str | None) -> str | None:
 
 @click.command("crawl")
 @click.argument("targets", nargs=-1, required=True)
-@DB_OPTION
+@db_option
 @click.option("--since", help="Stop paging a section once its list is older than this date (YYYY-MM-DD).")
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="List pages per section (0: no limit).")
 @click.option("--sections", help="Only these sections of a portal, by name, comma-separated.")

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from newsarchive import exitcodes
-from newsarchive.cli.crawl import DB_OPTION, run_and_report
+from newsarchive.cli.crawl import run_and_report
+from newsarchive.cli.options import db_option
 
 DEMO_PORT = 8712  # the port spiders/demo.toml names
 
@@ -34,7 +35,7 @@ def demo_portal_definition(base_url: str, articles: int, faults: bool = False, s
 
 
 @click.command("demo")
-@DB_OPTION
+@db_option
 @click.option("--articles", type=click.IntRange(min=1), default=60, show_default=True, help="How many articles the demo portal has.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=DEMO_PORT, show_default=True, help="Loopback port to serve on (0: any free port).")
 @click.option("--faults", is_flag=True, help="Add the fault section (timeouts, resets, loops, junk …).")
