@@ -66,7 +66,7 @@ def synthetic(pool: list[str], count: int, seed: int, start: int = 0) -> Iterato
             "editor": None,
             "body": "\n".join(paragraphs),
             "body_html": None,
-            "section": ["首页", "新闻"],
+            "breadcrumb": ["首页", "新闻"],
             "prev_url": None,
             "next_url": None,
             "images": [],

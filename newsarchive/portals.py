@@ -7,6 +7,7 @@ are reported with the file and the key, at load time.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -22,6 +23,8 @@ else:  # pragma: no cover
 
 from newsarchive.extract.article import SELECTABLE_FIELDS
 
+logger = logging.getLogger(__name__)
+
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 _POLITENESS_KEYS = {
     "download_delay": float,
@@ -35,11 +38,29 @@ _OVERRIDE_KEYS = {"list_item", "next_page", "article_url_pattern", "fields", "en
 
 
 class PortalError(ValueError):
-    """A portal definition that cannot be used; names the file and the key."""
+    """A portal definition that cannot be used. Every problem found in it is listed, each
+    on its own line naming the file and the key."""
 
-    def __init__(self, source: str, key: str, message: str) -> None:
+    def __init__(self, source: str, key: str, message: str, *, more: list[tuple[str, str]] | None = None) -> None:
         self.source, self.key = source, key
-        super().__init__(f"{source}: {key}: {message}")
+        self.problems = [(key, message), *(more or [])]
+        super().__init__("\n".join(f"{source}: {k}: {m}" for k, m in self.problems))
+
+
+class _Problems:
+    """The problems of one definition, collected so that all are reported at once."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[tuple[str, str]] = []
+
+    def add(self, key: str, message: str) -> None:
+        self.found.append((key, message))
+
+    def raise_any(self) -> None:
+        if self.found:
+            (key, message), *more = self.found
+            raise PortalError(self.source, key, message, more=more)
 
 
 @dataclass(frozen=True)
@@ -108,127 +129,165 @@ def load_portal(path: Path) -> Portal:
         raise PortalError(source, "-", f"cannot read: {error}") from error
     except tomllib.TOMLDecodeError as error:
         raise PortalError(source, "-", f"not valid TOML: {error}") from error
-    portal = parse_portal(data, source)
-    if portal.name != path.stem:
-        raise PortalError(source, "name", f"{portal.name!r} must match the file name {path.stem!r}")
-    return portal
+    return parse_portal(data, source, file_name=path.stem)
 
 
-def parse_portal(data: dict[str, Any], source: str) -> Portal:
-    """Validate a definition's data; every mistake names its key."""
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise PortalError(source, sorted(unknown)[0], f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
-    name = _required_str(data, "name", source)
-    if not _NAME_RE.match(name):
-        raise PortalError(source, "name", f"{name!r}: use lower-case letters, digits, '-' and '_'")
-    sections = _sections(data.get("sections"), source)
+def parse_portal(data: dict[str, Any], source: str, file_name: str | None = None) -> Portal:
+    """Validate a definition's data (read from ``file_name``.toml, whose name it must
+    carry); raises PortalError listing every mistake by key."""
+    problems = _Problems(source)
+    for key in sorted(set(data) - _TOP_KEYS):
+        problems.add(key, f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    name = _required_str(data, "name", "name", problems)
+    if name and not _NAME_RE.match(name):
+        problems.add("name", f"{name!r}: use lower-case letters, digits, '-' and '_'")
+    elif name and file_name is not None and name != file_name:
+        problems.add("name", f"{name!r} must match the file name {file_name!r}")
+    sections = _sections(data.get("sections"), problems)
     hosts = data.get("allowed_hosts")
     if hosts is None:
-        hosts = sorted({urlsplit(s.url).hostname or "" for s in sections})
+        hosts = sorted({urlsplit(s.url).hostname or "" for s in sections.values()})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
-        raise PortalError(source, "allowed_hosts", "must be a list of host names")
-    for index, section in enumerate(sections):
+        problems.add("allowed_hosts", "must be a list of host names")
+        hosts = []
+    for index, section in sections.items():
         host = urlsplit(section.url).hostname or ""
-        if not any(host == h or host.endswith("." + h) for h in hosts):
-            raise PortalError(source, f"sections[{index}].url", f"host {host!r} is not in allowed_hosts")
+        if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+            problems.add(f"sections[{index}].url", f"host {host!r} is not in allowed_hosts")
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict):
-        raise PortalError(source, "overrides", "must be a table")
-    bad = set(overrides) - _OVERRIDE_KEYS
-    if bad:
-        raise PortalError(source, f"overrides.{sorted(bad)[0]}", f"unknown key (allowed: {', '.join(sorted(_OVERRIDE_KEYS))})")
+        problems.add("overrides", "must be a table")
+        overrides = {}
+    fields, pattern, encoding = _overrides(overrides, data.get("encoding"), problems)
+    politeness = _politeness(data.get("politeness", {}), problems)
+    problems.raise_any()
+    return Portal(
+        name=name or "",
+        title=str(data.get("title") or name),
+        allowed_hosts=tuple(hosts),
+        sections=tuple(sections.values()),
+        list_item=overrides.get("list_item"),
+        next_page=overrides.get("next_page"),
+        article_url_pattern=pattern,
+        fields=fields,
+        encoding=encoding,
+        politeness=politeness,
+        source=source,
+    )
+
+
+def _overrides(
+    overrides: dict[str, Any], top_encoding: Any, problems: _Problems
+) -> tuple[dict[str, str], str | None, str | None]:
+    """The [overrides] table checked: (field selectors, URL pattern, encoding)."""
+    for key in sorted(set(overrides) - _OVERRIDE_KEYS):
+        problems.add(f"overrides.{key}", f"unknown key (allowed: {', '.join(sorted(_OVERRIDE_KEYS))})")
     fields = overrides.get("fields", {})
     if not isinstance(fields, dict):
-        raise PortalError(source, "overrides.fields", "must be a table of field = selector")
+        problems.add("overrides.fields", "must be a table of field = selector")
+        fields = {}
     for key, value in fields.items():
         if key not in SELECTABLE_FIELDS:
-            raise PortalError(source, f"overrides.fields.{key}", f"not a selectable field ({', '.join(SELECTABLE_FIELDS)})")
-        if not isinstance(value, str) or not value.strip():
-            raise PortalError(source, f"overrides.fields.{key}", "must be a CSS or XPath selector")
+            problems.add(f"overrides.fields.{key}", f"not a selectable field ({', '.join(SELECTABLE_FIELDS)})")
+        elif not isinstance(value, str) or not value.strip():
+            problems.add(f"overrides.fields.{key}", "must be a CSS or XPath selector")
     pattern = overrides.get("article_url_pattern")
     if pattern is not None:
         try:
             re.compile(pattern)
         except (re.error, TypeError) as error:
-            raise PortalError(source, "overrides.article_url_pattern", f"not a regular expression: {error}") from error
+            problems.add("overrides.article_url_pattern", f"not a regular expression: {error}")
     for key in ("list_item", "next_page", "encoding"):
         if key in overrides and not isinstance(overrides[key], str):
-            raise PortalError(source, f"overrides.{key}", "must be a string")
-    encoding = overrides.get("encoding") or data.get("encoding")
-    if encoding:
+            problems.add(f"overrides.{key}", "must be a string")
+    encoding = overrides.get("encoding") or top_encoding
+    if isinstance(encoding, str) and encoding:
         import codecs
 
         try:
             codecs.lookup(encoding)
-        except LookupError as error:
-            raise PortalError(source, "overrides.encoding", f"unknown encoding {encoding!r}") from error
-    return Portal(
-        name=name,
-        title=str(data.get("title") or name),
-        allowed_hosts=tuple(hosts),
-        sections=tuple(sections),
-        list_item=overrides.get("list_item"),
-        next_page=overrides.get("next_page"),
-        article_url_pattern=pattern,
-        fields=dict(fields),
-        encoding=encoding,
-        politeness=_politeness(data.get("politeness", {}), source),
-        source=source,
-    )
+        except LookupError:
+            problems.add("overrides.encoding", f"unknown encoding {encoding!r}")
+    return dict(fields), pattern, encoding or None
 
 
-def _required_str(data: dict[str, Any], key: str, source: str) -> str:
+def _required_str(data: dict[str, Any], key: str, where: str, problems: _Problems) -> str | None:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise PortalError(source, key, "is required and must be a non-empty string")
+        problems.add(where, "is required and must be a non-empty string")
+        return None
     return value.strip()
 
 
-def _sections(value: Any, source: str) -> list[Section]:
+def _sections(value: Any, problems: _Problems) -> dict[int, Section]:
+    """The usable sections by their index in the file; each bad one is a problem."""
     if not isinstance(value, list) or not value:
-        raise PortalError(source, "sections", "needs at least one [[sections]] entry with name and url")
-    sections: list[Section] = []
+        problems.add("sections", "needs at least one [[sections]] entry with name and url")
+        return {}
+    sections: dict[int, Section] = {}
     for index, entry in enumerate(value):
         key = f"sections[{index}]"
         if not isinstance(entry, dict):
-            raise PortalError(source, key, "must be a table with name and url")
-        name = _required_str(entry, "name", f"{source}: {key}") if "name" in entry else None
-        if name is None:
-            raise PortalError(source, f"{key}.name", "is required")
+            problems.add(key, "must be a table with name and url")
+            continue
+        name = _required_str(entry, "name", f"{key}.name", problems)
         url = entry.get("url")
         if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            raise PortalError(source, f"{key}.url", f"{url!r} is not an http(s) URL")
-        sections.append(Section(name, url))
-    names = [s.name for s in sections]
-    duplicates = {n for n in names if names.count(n) > 1}
-    if duplicates:
-        raise PortalError(source, "sections", f"duplicate section name {sorted(duplicates)[0]!r}")
+            problems.add(f"{key}.url", f"{url!r} is not an http(s) URL")
+        elif name:
+            sections[index] = Section(name, url)
+    names = [s.name for s in sections.values()]
+    for duplicate in sorted({n for n in names if names.count(n) > 1}):
+        problems.add("sections", f"duplicate section name {duplicate!r}")
     return sections
 
 
-def _politeness(value: Any, source: str) -> dict[str, Any]:
+def _politeness(value: Any, problems: _Problems) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PortalError(source, "politeness", "must be a table")
+        problems.add("politeness", "must be a table")
+        return {}
     for key, item in value.items():
         kind = _POLITENESS_KEYS.get(key)
         if kind is None:
-            raise PortalError(source, f"politeness.{key}", f"unknown key (allowed: {', '.join(sorted(_POLITENESS_KEYS))})")
+            problems.add(f"politeness.{key}", f"unknown key (allowed: {', '.join(sorted(_POLITENESS_KEYS))})")
+            continue
         number_for_float = kind is float and isinstance(item, int) and not isinstance(item, bool)
         wrong_type = not isinstance(item, kind) or (kind is int and isinstance(item, bool))
         if wrong_type and not number_for_float:
-            raise PortalError(source, f"politeness.{key}", f"must be {kind.__name__}")
+            problems.add(f"politeness.{key}", f"must be {kind.__name__}")
     return dict(value)
 
 
-def load_portals(directory: Path | None = None) -> dict[str, Portal]:
-    """Every definition in the folder, by name; the first mistake raises PortalError."""
+@dataclass(frozen=True)
+class Catalogue:
+    """The definitions of a folder: the usable ones by name, and the broken files by
+    their name (a broken file blocks no other portal)."""
+
+    portals: dict[str, Portal]
+    broken: dict[str, PortalError]
+
+
+def load_catalogue(directory: Path | None = None) -> Catalogue:
     folder = directory or portals_dir()
     portals: dict[str, Portal] = {}
+    broken: dict[str, PortalError] = {}
     for path in sorted(folder.glob("*.toml")):
-        portal = load_portal(path)
+        try:
+            portal = load_portal(path)
+        except PortalError as error:
+            broken[path.stem] = error
+            continue
         portals[portal.name] = portal
-    return portals
+    return Catalogue(portals, broken)
+
+
+def load_portals(directory: Path | None = None) -> dict[str, Portal]:
+    """The usable definitions by name; each broken file is logged as a warning (for
+    callers such as Scrapy's spider loader that have no other way to say so)."""
+    catalogue = load_catalogue(directory)
+    for error in catalogue.broken.values():
+        logger.warning("portal definition skipped: %s", error)
+    return catalogue.portals
 
 
 def zero_config_portal(urls: list[str]) -> Portal:

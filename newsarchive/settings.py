@@ -4,6 +4,8 @@ Values here are defaults; a portal's ``[politeness]`` table, the command line an
 usual Scrapy ``-s NAME=VALUE`` override them, in that order.
 """
 
+import os
+
 from newsarchive import __version__
 
 BOT_NAME = "newsarchive"
@@ -51,8 +53,8 @@ SPIDER_MIDDLEWARES = {"newsarchive.crawl.middlewares.StayOnHosts": 500}
 # Sees 3xx answers before Scrapy's RedirectMiddleware (600) follows them.
 DOWNLOADER_MIDDLEWARES = {"newsarchive.crawl.middlewares.RedirectLoopGuard": 650}
 
-# Where the archive goes (``--db``).
-NEWSARCHIVE_DB = "data/archive.db"
+# Where the archive goes (``--db``; $NEWSARCHIVE_DB, as for every command, else data/archive.db).
+NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB") or "data/archive.db"
 # Limits a researcher sets from the command line.
 NEWSARCHIVE_SINCE = None  # ISO date: stop paging a section once its list is older
 NEWSARCHIVE_MAX_PAGES = 0  # list pages per section, 0 = no limit

@@ -78,7 +78,7 @@ def section(portal: DemoPortal, base: str, key: str) -> dict:
 
 
 def truth_by_section(portal: DemoPortal, base: str, name: str) -> list[dict]:
-    return [r for r in portal.truth(base) if r["section_name"] == name]
+    return [r for r in portal.truth(base) if r["section"] == name]
 
 
 # ---- the model ----------------------------------------------------------------------------------
@@ -99,13 +99,13 @@ def test_truth_records_have_the_promised_fields():
     portal = DemoPortal(articles=120, seed=0)
     records = portal.truth("http://h:1/")
     keys = {"url", "title", "subtitle", "published_at", "source", "authors", "editor", "section",
-            "section_name", "body", "images", "attachments", "aliases"}
+            "breadcrumb", "body", "images", "attachments", "aliases"}
     for r in records:
         assert set(r) == keys
         assert r["url"].startswith("http://h:1/")
-        assert r["section"][0] == "首页" and r["section"][-1] == r["section_name"]
+        assert r["breadcrumb"][0] == "首页" and r["breadcrumb"][-1] == r["section"]
         assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d\+08:00)?", r["published_at"])
-        assert "\n" in r["body"] and "正文" not in r["section"]
+        assert "\n" in r["body"] and "正文" not in r["breadcrumb"]
     assert any(r["images"] for r in records) and any(r["attachments"] for r in records)
     assert any(r["subtitle"] for r in records) and any(r["authors"] for r in records)
     assert any(r["aliases"] for r in records)
@@ -442,7 +442,7 @@ def test_added_and_edited_articles_are_served():
             record = next(r for r in portal.truth(base) if r["url"] == url)
             assert html.escape(record["title"]) in page(url)
             info = section(portal, base, next(s.key for s in portal.sections_in_use()
-                                              if s.name == record["section_name"]))
+                                              if s.name == record["section"]))
             if info["style"] not in ("hanweb_jpage",):
                 listing = page(info["url"])
                 assert url in links(info["url"], listing) or url + "?from=list" in links(info["url"], listing)

@@ -1,12 +1,17 @@
-"""Exports round-trip: JSONL, CSV (Excel), Parquet and WARC (readable by warcio)."""
+"""Exports round-trip: JSONL, CSV (Excel), Parquet (typed, read by pyarrow), WARC (read by
+warcio) and WACZ (validated by its own ``wacz validate``)."""
 
 from __future__ import annotations
 
 import csv
+import gzip
+import hashlib
 import io
 import json
 import subprocess
 import sys
+import zipfile
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
@@ -14,7 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from newsarchive.export import export
 from newsarchive.store.fields import EXPORT_COLUMNS
 from tests import test_store_support as support
-from tests.test_store_support import STORIES, at, run_child, store, story
+from tests.test_store_support import ROOT, STORIES, at, child_env, run_child, store, story
 
 # fixtures shared by the archive tests
 archive = support.archive
@@ -74,7 +79,7 @@ def test_jsonl_has_every_article_with_every_field(filled):
     expected = story(STORIES[0])
     for field in ("title", "body", "published_at", "source", "authors", "images", "editor"):
         assert first[field] == expected[field]
-    assert first["breadcrumb"] == expected["section"]
+    assert first["breadcrumb"] == expected["breadcrumb"]
     assert first["section"] == "要闻"
     assert first["aliases"] == ["http://www.wh.gov.cn/0.html?from=timeline"]
     assert "武汉" in data.decode("utf-8")  # not \\u-escaped
@@ -99,20 +104,85 @@ def test_csv_opens_in_excel_with_chinese_intact(filled):
     assert rows[0]["body"] == expected["body"]  # newlines survive quoting
     assert rows[0]["authors"] == "陈智"
     assert rows[0]["images"] == "; ".join(i["src"] for i in expected["images"])
-    assert rows[0]["breadcrumb"] == "; ".join(expected["section"])
+    assert rows[0]["breadcrumb"] == "; ".join(expected["breadcrumb"])
     assert rows[0]["read_count"] == ""
 
 
-def test_parquet_round_trip(filled, tmp_path):
+FORMULAS = {
+    "title": "=HYPERLINK(\"http://evil.example/\",\"点击\")",
+    "subtitle": "+1+2",
+    "source": "@SUM(A1:A9)",
+    "editor": "-2+3",
+    "body": "\tcmd|' /C calc'!A0",
+    "prev_url": "\r=1+1",
+}
+
+
+def test_csv_neutralises_formulas_unless_raw(archive, tmp_path):
+    store(archive, story(**FORMULAS, authors=["=1+1", "李四"]), "http://www.wh.gov.cn/f.html")
+
+    def cells(*raw: str) -> dict[str, str]:
+        target = tmp_path / f"out{len(raw)}.csv"
+        result = run_child(
+            "import sys; from newsarchive.cli.archive import export; export.main(sys.argv[1:])",
+            "-o", str(target), "--db", str(archive.path), *raw,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        [row] = csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"), newline=""))
+        return row
+
+    archive.close()
+    safe = cells()
+    for column, text in FORMULAS.items():
+        assert safe[column] == "'" + text
+    assert safe["authors"] == "'=1+1; 李四"
+    assert safe["id"] == "1" and safe["url"] == "http://www.wh.gov.cn/f.html"  # plain cells untouched
+    raw = cells("--raw")
+    for column, text in FORMULAS.items():
+        assert raw[column] == text
+    assert raw["authors"] == "=1+1; 李四"
+
+
+def test_parquet_has_real_types(archive, tmp_path):
+    pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
+    with_files = story(attachments=[{"url": "http://www.wh.gov.cn/a.pdf", "text": "附件1"}])
+    store(archive, with_files, "http://www.wh.gov.cn/0.html", fetched_at=at(0))
+    store(archive, story(STORIES[1], published_at="2024-04-18"), "http://www.wh.gov.cn/1.html", fetched_at=at(1))
+    store(archive, story(STORIES[2], published_at="2024-04-18T11:12:13+08:00"), "http://www.wh.gov.cn/2.html")
+    store(archive, story(STORIES[3], published_at=None), "http://www.wh.gov.cn/3.html")
     path = tmp_path / "out.parquet"
     with path.open("wb") as out:
-        assert export(filled, "parquet", out) == len(STORIES)
-    rows = pq.read_table(path).to_pylist()
+        assert export(archive, "parquet", out) == 4
+    table = pq.read_table(path)
+    schema = table.schema
+    assert schema.field("published_at").type == pa.timestamp("ms", tz="Asia/Shanghai")
+    assert schema.field("first_seen").type == schema.field("last_seen").type == pa.timestamp("ms", tz="UTC")
+    assert pa.types.is_dictionary(schema.field("published_at_precision").type)
+    assert schema.field("authors").type == schema.field("breadcrumb").type == pa.list_(pa.string())
+    assert schema.field("images").type == pa.list_(pa.struct([("src", pa.string()), ("caption", pa.string())]))
+    assert schema.field("attachments").type == pa.list_(pa.struct([("url", pa.string()), ("text", pa.string())]))
+    assert schema.field("read_count").type == schema.field("story_id").type == pa.int64()
+    assert schema.field("section").type == pa.string()
+    rows = table.to_pylist()
+    china = timezone(timedelta(hours=8))
+    minute, day, second, unknown = rows
+    assert minute["published_at"] == datetime(2020, 10, 4, 20, 30, tzinfo=china)
+    assert minute["published_at"].utcoffset() == timedelta(hours=8)  # read back in China time
+    assert minute["published_at_precision"] == "minute"
+    # a date alone is the start of that day in China, and says it is only a day
+    assert (day["published_at"], day["published_at_precision"]) == (datetime(2024, 4, 18, tzinfo=china), "day")
+    assert second["published_at_precision"] == "second" and second["published_at"].second == 13
+    assert (unknown["published_at"], unknown["published_at_precision"]) == (None, None)
+    assert minute["first_seen"] == datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+    assert day["last_seen"] == datetime(2024, 5, 1, 8, 1, tzinfo=timezone.utc)
     expected = story(STORIES[0])
-    assert rows[0]["title"] == expected["title"]
-    assert rows[0]["authors"] == ["陈智"]
-    assert rows[0]["images"] == expected["images"]
+    assert minute["title"] == expected["title"]
+    assert minute["authors"] == ["陈智"]
+    assert minute["images"] == expected["images"]
+    assert minute["attachments"] == [{"url": "http://www.wh.gov.cn/a.pdf", "text": "附件1"}]
+    assert minute["breadcrumb"] == expected["breadcrumb"] and minute["section"] == "政务要闻"
+    assert [r["aliases"] for r in rows] == [[], [], [], []]
 
 
 def test_warc_has_every_fetch_as_received(filled):
@@ -159,6 +229,66 @@ def test_warc_passes_warcio_index_and_check(filled, tmp_path):
     check = subprocess.run([*warcio, "check", "-v", str(path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     assert check.stdout.count("digest pass") == 5
+
+
+def _records(data: bytes) -> list[tuple[str, str | None, bytes]]:
+    return [
+        (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
+        for r in ArchiveIterator(io.BytesIO(data))
+    ]
+
+
+def test_warc_gzip_follows_the_file_name(filled, tmp_path):
+    filled.close()
+    for name in ("plain.warc", "packed.warc.gz"):
+        result = run_child(
+            "import sys; from newsarchive.cli.archive import export; export.main(sys.argv[1:])",
+            "-o", str(tmp_path / name), "--db", str(filled.path),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    plain = (tmp_path / "plain.warc").read_bytes()
+    packed = (tmp_path / "packed.warc.gz").read_bytes()
+    assert plain.startswith(b"WARC/1.0\r\n") and b"\x1f\x8b" not in plain[:4]
+    assert packed.startswith(b"\x1f\x8b")
+    assert len(gzip.decompress(packed)) > len(packed)
+    assert _records(plain) == _records(packed)
+    responses = [body for kind, _, body in _records(plain) if kind == "response"]
+    assert responses == [HTML.encode("gbk") + bytes([n]) for n in range(len(STORIES))]
+
+
+def test_wacz_passes_wacz_validate(filled, tmp_path):
+    pytest.importorskip("wacz")
+    filled.close()
+    path = tmp_path / "crawl.wacz"
+    result = run_child(
+        "import sys; from newsarchive.cli.archive import export; export.main(sys.argv[1:])",
+        "-o", str(path), "--db", str(filled.path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"exported {len(STORIES)} fetches to {path}" in result.stderr
+    validate = subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(path)],
+        capture_output=True, text=True, env=child_env(), cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "Validation succeeded" in validate.stdout
+    with zipfile.ZipFile(path) as package:
+        names = set(package.namelist())
+        assert {"datapackage.json", "datapackage-digest.json", "pages/pages.jsonl",
+                "indexes/index.cdx.gz", "indexes/index.idx", "archive/data.warc.gz"} <= names  # fmt: skip
+        header, *pages = [json.loads(line) for line in package.read("pages/pages.jsonl").splitlines()]
+        index = gzip.decompress(package.read("indexes/index.cdx.gz")).decode()
+        datapackage = json.loads(package.read("datapackage.json"))
+        for resource in datapackage["resources"]:
+            digest = hashlib.sha256(package.read(resource["path"])).hexdigest()
+            assert resource["hash"] == f"sha256:{digest}"
+    assert header["format"] == "json-pages-1.0"
+    # every article whose page answered 200 is a page, titled by its headline
+    titles = {p["url"]: p["title"] for p in pages}
+    assert titles == {f"http://www.wh.gov.cn/{n}.html": story(name)["title"] for n, name in enumerate(STORIES) if n}
+    assert all(p["ts"].startswith("2024-05-01T08:0") for p in pages)
+    for number in range(len(STORIES)):  # the CDXJ index finds each response by its URL
+        assert f"cn,gov,wh)/{number}.html " in index  # SURT order, www. dropped
 
 
 def test_warc_section_filter_keeps_that_sections_pages(filled):

@@ -31,6 +31,14 @@ def test_one_page_with_url() -> None:
     assert record["prev_url"] == expected["prev_url"]  # relative hrefs resolved against --url
 
 
+def test_breadcrumb_is_the_list_and_section_is_not_a_page_field() -> None:
+    _, expected = load_case("chaotian__seed")
+    _, out, _ = _run(str(ARTICLES / "chaotian__seed.html"), "--url", expected["url"])
+    # ``section`` means the crawl's 栏目 name in the archive and exports; a page alone has none
+    assert out[0]["breadcrumb"] == expected["breadcrumb"] and len(expected["breadcrumb"]) > 1
+    assert "section" not in out[0]
+
+
 def test_relative_links_kept_without_url() -> None:
     code, out, _ = _run(str(ARTICLES / "chaotian__seed.html"))
     assert code == 0

@@ -1,4 +1,4 @@
-"""The examples in the extraction modules' docstrings are run, so they stay true."""
+"""The examples in the modules' docstrings are run, so they stay true."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ MODULES = [
     "newsarchive.extract.meta",
     "newsarchive.extract.patterns",
     "newsarchive.extract.title",
+    "newsarchive.export.parquet",
     "newsarchive.quality",
+    "newsarchive.sniff",
 ]
 
 

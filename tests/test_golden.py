@@ -14,7 +14,7 @@ from tests.conftest import article_cases, load_case
 
 FIELDS = (
     "title", "subtitle", "published_at", "published_at_from", "source", "authors", "editor",
-    "body", "section", "prev_url", "next_url", "images", "attachments", "read_count",
+    "body", "breadcrumb", "prev_url", "next_url", "images", "attachments", "read_count",
 )
 BODY_F1_MIN = 0.95
 

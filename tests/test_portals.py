@@ -135,3 +135,61 @@ def test_politeness_becomes_spider_settings(tmp_path: Path) -> None:
     assert spider_for(remote).custom_settings == portal_settings(remote)
     local = zero_config_portal(["http://127.0.0.1:8000/xw/index.html"])
     assert portal_settings(local)["DOWNLOAD_DELAY"] == 0 and portal_settings(local)["AUTOTHROTTLE_ENABLED"] is False
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    broken = (
+        GOOD.replace('name = "county"', 'name = "County Site"')
+        .replace("download_delay = 2", 'download_delay = "slow"')
+        .replace('title = "h1.title"', 'headline = "h1"')
+        .replace('url = "http://www.example.gov.cn/xw/index.html"', 'url = "ftp://x"')
+    )
+    path = write(tmp_path, "surprise = 1\n" + broken)
+    with pytest.raises(PortalError) as raised:
+        load_portal(path)
+    keys = [key for key, _ in raised.value.problems]
+    assert keys == ["surprise", "name", "sections[0].url", "overrides.fields.headline", "politeness.download_delay"]
+    listed = run_cli("portals", "--check", env={"NEWSARCHIVE_PORTALS": str(tmp_path)})
+    assert listed.returncode == 2
+    lines = listed.stderr.splitlines()
+    assert [line.split(": ")[2] for line in lines] == keys  # "error: FILE: KEY: message", one per problem
+    assert all(line.startswith(f"error: {path}: ") for line in lines)
+
+
+def test_mistyped_portal_name_suggests_the_close_one(tmp_path: Path) -> None:
+    result = run_cli("crawl", "chaotain", "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 2
+    assert "no portal named 'chaotain'; did you mean chaotian?" in result.stderr
+
+
+def test_url_without_scheme_suggests_http(tmp_path: Path) -> None:
+    result = run_cli("crawl", "www.example.gov.cn/xwzx/", "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 2
+    assert "did you mean http://www.example.gov.cn/xwzx/?" in result.stderr
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_one_broken_file_blocks_no_other_portal(tmp_path: Path) -> None:
+    from newsarchive.demo import DemoPortal, DemoServer
+    from tests.demo_support import FAST
+
+    with DemoServer(DemoPortal(articles=12), in_process=True) as server:
+        section = server.portal.sections(server.base_url)[0]
+        write(tmp_path, f'name = "county"\n\n[[sections]]\nname = "{section["name"]}"\nurl = "{section["url"]}"\n')
+        bad = write(tmp_path, GOOD.replace('name = "county"', 'name = "bad"').replace("[politeness]", "[politeness]\nspeed = 3"), name="bad")
+        env = {"NEWSARCHIVE_PORTALS": str(tmp_path)}
+        db = tmp_path / "a.db"
+        crawled = run_cli("crawl", "county", "--db", str(db), "--quiet", "--max-pages", "1", *FAST, env=env)
+        listed = run_cli("portals", env=env)
+        chosen = run_cli("crawl", "bad", "--db", str(db), "--quiet", env=env)
+    assert crawled.returncode in (0, 1), crawled.stderr[-2000:]
+    assert f"warning: {bad}: politeness.speed: unknown key" in crawled.stderr
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles WHERE portal = 'county'").fetchone()[0] > 0
+    # the catalogue lists the good portal and reports the broken file
+    assert listed.returncode == 2 and listed.stdout.startswith("county\t")
+    assert f"error: {bad}: politeness.speed" in listed.stderr
+    # asking for the broken portal itself says what is wrong with it
+    assert chosen.returncode == 2 and f"error: {bad}: politeness.speed" in chosen.stderr

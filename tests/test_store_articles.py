@@ -51,7 +51,7 @@ def test_every_field_is_stored(archive):
     assert stored["title"] == article["title"]
     assert stored["body"] == article["body"]
     assert stored["section"] == "政务要闻"
-    assert json.loads(stored["breadcrumb"]) == article["section"]
+    assert json.loads(stored["breadcrumb"]) == article["breadcrumb"]
     assert json.loads(stored["authors"]) == ["陈智"]
     assert json.loads(stored["images"]) == article["images"]
     assert stored["source"] == "长江网"

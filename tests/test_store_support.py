@@ -28,7 +28,7 @@ def story(name: str = "cjn.cn__1", **changes: Any) -> dict[str, Any]:
     """The expected extraction of a fixture page as ``Article.to_dict()`` would give it."""
     data = json.loads((ARTICLES / f"{name}.json").read_text("utf-8"))
     article = {field: data.get(field) for field in ARTICLE_FIELDS}
-    for field in ("authors", "section", "images", "attachments"):
+    for field in ("authors", "breadcrumb", "images", "attachments"):
         article[field] = article[field] or []
     article.update(changes)
     return article

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,9 @@ from typing import Any, TypeVar
 import click
 
 from newsarchive import exitcodes
-from newsarchive.store import DEFAULT_PATH, ArchiveError, ArchiveLocked, open_archive
+from newsarchive.cli.options import db_option
+from newsarchive.export import FORMATS
+from newsarchive.store import ArchiveError, ArchiveLocked, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,14 +31,6 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
-db_option = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_PATH,
-    show_default=True,
-    envvar="NEWSARCHIVE_DB",
-    help="Archive file.",
-)
 portal_option = click.option("--portal", help="Only this portal.")
 since_option = click.option(
     "--since", callback=_date, help="From this date (publication date; fetch time for WARC)."
@@ -152,7 +147,11 @@ def search(
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "warc"]), required=True
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: from the -o file name (.csv, .jsonl or .ndjson, .parquet, .warc, "
+    ".warc.gz, .wacz).",
 )
 @portal_option
 @click.option("--section", help="Only this section (the crawl's section name).")
@@ -161,47 +160,105 @@ def search(
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout)."
 )
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists.")
+@click.option(
+    "--raw", is_flag=True, help="CSV: cells byte-exact (no ' before text Excel runs as a formula)."
+)
 @db_option
 @archive_errors
 def export(
-    fmt: str,
+    fmt: str | None,
     portal: str | None,
     section: str | None,
     since: str | None,
     until: str | None,
     output: Path | None,
+    force: bool,
+    raw: bool,
     db: Path,
 ) -> None:
-    """Export articles (csv, jsonl, parquet) or the raw fetches (warc)."""
-    from newsarchive.export import BINARY_FORMATS
+    """Export articles (csv, jsonl, parquet) or the raw fetches (warc, wacz).
+
+    A file is written beside its target and renamed into place once complete, so an
+    interrupted export leaves the previous file (or none), never part of one.
+    """
+    from newsarchive.export import BINARY_FORMATS, PAGE_FORMATS, gzipped_warc
     from newsarchive.export import export as run_export
 
+    fmt = _export_format(fmt, output)
     if output is None and fmt in BINARY_FORMATS and sys.stdout.isatty():
         raise click.UsageError(f"{fmt} is binary: give -o FILE or redirect stdout to a file")
-    filters = {"portal": portal, "section": section, "since": since, "until": until}
+    if output is not None:
+        _check_target(output, db, force)
+    options = {"portal": portal, "section": section, "since": since, "until": until, "raw": raw}
+    options["compress"] = gzipped_warc(output)
     with _opened(db) as archive:
         if output is None:
-            count = run_export(archive, fmt, sys.stdout.buffer, **filters)
+            count = run_export(archive, fmt, sys.stdout.buffer, **options)
         else:
-            count = _export_to_file(archive, fmt, output, filters)
-    what = "fetches" if fmt == "warc" else "articles"
+            count = _export_to_file(archive, fmt, output, force, options)
+    what = "fetches" if fmt in PAGE_FORMATS else "articles"
     click.echo(f"exported {count} {what}" + (f" to {output}" if output else ""), err=True)
 
 
-def _export_to_file(archive: Any, fmt: str, output: Path, filters: dict[str, Any]) -> int:
-    from newsarchive.export import export as run_export
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """The --format given, else the one the file name asks for."""
+    from newsarchive.export import format_for
 
-    own = {archive.path.resolve().with_name(archive.path.name + s) for s in ("", "-wal", "-shm")}
+    if fmt:
+        return fmt
+    if output is None:
+        raise click.UsageError(f"give --format ({', '.join(FORMATS)}) to write to stdout")
+    inferred = format_for(output)
+    if inferred is None:
+        raise click.UsageError(
+            f"cannot tell the format from the name {output.name!r}: give --format "
+            f"({', '.join(FORMATS)}) or name it .csv, .jsonl, .parquet, .warc(.gz) or .wacz"
+        )
+    return inferred
+
+
+def _check_target(output: Path, db: Path, force: bool) -> None:
+    """Refuse, before any work, to write over the archive or (without --force) a file."""
+    own = {db.resolve().with_name(db.name + suffix) for suffix in ("", "-wal", "-shm")}
     if output.resolve() in own:
         raise click.UsageError(f"{output} is the archive itself; choose another file")
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} exists; give --force to replace it")
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (timeout, systemd, kill) stops an export as Ctrl-C does, cleaning up."""
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        with output.open("wb") as out:
-            return run_export(archive, fmt, out, **filters)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _export_to_file(
+    archive: Any, fmt: str, output: Path, force: bool, options: dict[str, Any]
+) -> int:
+    from newsarchive.export import export as run_export
+    from newsarchive.export.atomic import atomic_file
+
+    kept = f"the previous {output} is unchanged" if output.exists() else f"no {output} was made"
+    try:
+        with _sigterm_interrupts(), atomic_file(output, replace=force) as out:
+            return run_export(archive, fmt, out, **options)
+    except KeyboardInterrupt:
+        click.echo(f"interrupted: {kept}", err=True)
+        sys.exit(exitcodes.INTERRUPTED)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{output} appeared while exporting and was left as it is; "
+                               "give --force to replace it") from exc  # fmt: skip
     except OSError as exc:
-        raise ArchiveError(f"cannot write export {output}: {exc.strerror or exc}") from exc
-    except BaseException:
-        output.unlink(missing_ok=True)  # no half-written export left behind
-        raise
+        raise ArchiveError(f"cannot write export {output}: {exc.strerror or exc}; {kept}") from exc
 
 
 def _percent(share: float | None) -> str:

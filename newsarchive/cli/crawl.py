@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 import sys
@@ -11,29 +12,51 @@ from pathlib import Path
 import click
 
 from newsarchive import exitcodes
-
-DB_OPTION = click.option(
-    "--db", type=click.Path(dir_okay=False, path_type=Path), default=Path("data/archive.db"), show_default=True, help="The archive file."
-)
+from newsarchive.cli.options import db_option
 
 
 def resolve_targets(targets: tuple[str, ...], sections: str | None):
-    """Portal names from spiders/ and bare URLs (one zero-configuration portal)."""
-    from newsarchive.portals import PortalError, load_portals, zero_config_portal
+    """Portal names from spiders/ and bare URLs (one zero-configuration portal). Broken
+    definitions of other portals are reported as warnings and block nothing."""
+    from newsarchive.portals import PortalError, load_catalogue, zero_config_portal
 
     urls = [t for t in targets if re.match(r"^https?://", t, re.I)]
     names = [t for t in targets if t not in urls]
     portals = []
     if names:
-        catalogue = load_portals()
+        catalogue = load_catalogue()
         for name in names:
-            if name not in catalogue:
-                raise PortalError("command line", name, f"no portal named {name!r} (known: {', '.join(sorted(catalogue)) or 'none'}); give a URL for a zero-configuration crawl")
-            portals.append(catalogue[name])
+            if name in catalogue.broken:
+                raise catalogue.broken[name]
+            if name not in catalogue.portals:
+                raise PortalError("command line", name, _unknown_target(name, [*catalogue.portals, *catalogue.broken]))
+            portals.append(catalogue.portals[name])
+        for error in catalogue.broken.values():
+            echo_lines("warning", f"{error}", "(that portal is skipped)")
     if urls:
         portals.append(zero_config_portal(urls))
     wanted = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
     return [p.select_sections(wanted) for p in portals] if wanted else portals
+
+
+# host.name.tld, optionally :port and a path: a URL given without its scheme
+_SCHEMELESS_URL = re.compile(r"^[\w-]+(\.[\w-]+)+(:\d+)?([/?#].*)?$")
+
+
+def _unknown_target(name: str, known: list[str]) -> str:
+    """What to say about a target that is neither a portal nor a URL: the likely intent."""
+    if _SCHEMELESS_URL.match(name):
+        return f"not a portal name, and a URL needs its scheme: did you mean http://{name}?"
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return f"no portal named {name!r}; did you mean {close[0]}?"
+    return f"no portal named {name!r} (known: {', '.join(sorted(known)) or 'none'}); give a URL for a zero-configuration crawl"
+
+
+def echo_lines(level: str, text: str, suffix: str = "") -> None:
+    """Each line of a (multi-problem) message on stderr with its level in front."""
+    for line in text.splitlines():
+        click.echo(f"{level}: {line} {suffix}".rstrip(), err=True)
 
 
 def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -58,7 +81,7 @@ def _since(value: str | None) -> str | None:
 
 @click.command("crawl")
 @click.argument("targets", nargs=-1, required=True)
-@DB_OPTION
+@db_option
 @click.option("--since", help="Stop paging a section once its list is older than this date (YYYY-MM-DD).")
 @click.option("--max-pages", type=click.IntRange(min=0), default=0, help="List pages per section (0: no limit).")
 @click.option("--sections", help="Only these sections of a portal, by name, comma-separated.")
@@ -97,7 +120,7 @@ def crawl_command(
     try:
         portals = resolve_targets(targets, sections)
     except PortalError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_lines("error", str(error))
         sys.exit(exitcodes.USAGE)
     settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **parse_overrides(overrides)}
     if contact:
@@ -151,19 +174,24 @@ def run_and_report(portals, options, command: str, rerun: str | None = None) -> 
 @click.command("portals")
 @click.option("--check", is_flag=True, help="Only validate the definitions.")
 def portals_command(check: bool) -> None:
-    """List the portals defined in spiders/*.toml (validating each)."""
-    from newsarchive.portals import PortalError, load_portals, portals_dir
+    """List the portals defined in spiders/*.toml (validating each).
 
-    try:
-        catalogue = load_portals()
-    except PortalError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(exitcodes.USAGE)
+    Every problem of every broken file is reported, with its file and key; the exit
+    status is then 2, and the valid portals are listed all the same.
+    """
+    from newsarchive.portals import load_catalogue, portals_dir
+
+    catalogue = load_catalogue()
+    for error in catalogue.broken.values():
+        echo_lines("error", f"{error}")
     if check:
-        click.echo(f"{len(catalogue)} portal definitions in {portals_dir()} are valid")
-        return
-    for portal in catalogue.values():
-        click.echo(f"{portal.name}\t{portal.title}\t{len(portal.sections)} sections\t{', '.join(portal.allowed_hosts)}")
+        if not catalogue.broken:
+            click.echo(f"{len(catalogue.portals)} portal definitions in {portals_dir()} are valid")
+    else:
+        for portal in catalogue.portals.values():
+            click.echo(f"{portal.name}\t{portal.title}\t{len(portal.sections)} sections\t{', '.join(portal.allowed_hosts)}")
+    if catalogue.broken:
+        sys.exit(exitcodes.USAGE)
 
 
 commands: list[click.Command] = [crawl_command, portals_command]

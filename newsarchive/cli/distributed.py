@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from newsarchive import exitcodes
-from newsarchive.cli.crawl import DB_OPTION, parse_overrides, resolve_targets
+from newsarchive.cli.crawl import echo_lines, parse_overrides, resolve_targets
+from newsarchive.cli.options import db_option
 
 REDIS_OPTION = click.option(
     "--redis", "redis_url", metavar="URL",
@@ -65,7 +66,7 @@ def _summary(counts: Counter) -> str:
 
 @click.command("ingest")
 @REDIS_OPTION
-@DB_OPTION
+@db_option
 @click.option("--until-idle", type=click.FloatRange(min=0), metavar="SECONDS", help="Stop once no item has arrived for this long (default: run until Ctrl-C or SIGTERM).")
 @click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True, help="Items per archive transaction.")
 @SET_OPTION
@@ -125,7 +126,7 @@ def enqueue_command(targets: tuple[str, ...], redis_url: str | None, sections: s
     try:
         portals = resolve_targets(targets, sections)
     except PortalError as error:
-        click.echo(f"error: {error}", err=True)
+        echo_lines("error", str(error))
         sys.exit(exitcodes.USAGE)
     settings = _settings(redis_url, overrides)
     try:

@@ -339,7 +339,8 @@ class DemoPortal:
         the paragraphs of the body container joined by "\\n" (a lead's reporter credit and a
         ``□ 本报记者`` line included, picture captions included, a notice's closing signature
         and date included; the 附件 block, editor line and prev/next links are outside it),
-        the pages of a multi-page article merged; ``section`` is the breadcrumb without 正文;
+        the pages of a multi-page article merged; ``section`` is the section (栏目) name and
+        ``breadcrumb`` the crumbs above the article without 正文;
         ``images``/``attachments`` have absolute URLs; ``aliases`` are the article's other URLs
         (republished copy, pre-migration URL, tracking-parameter variants).
         """
@@ -367,8 +368,8 @@ class DemoPortal:
             "source": a.source,
             "authors": list(a.authors),
             "editor": a.editor,
-            "section": section.crumbs,
-            "section_name": section.name,
+            "section": section.name,
+            "breadcrumb": section.crumbs,
             "body": "\n".join(a.body_lines()),
             "images": [
                 {"src": base + self.picture_path(a, n), "caption": p.caption}

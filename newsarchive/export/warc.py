@@ -1,6 +1,7 @@
 """WARC for archivists: each stored fetch as a request and a response record, with the
-headers and bytes as received and the fetch time as WARC-Date, gzip per record, so
-``warcio index``/``warcio check`` and replay tools (pywb) read it."""
+headers and bytes as received and the fetch time as WARC-Date, so ``warcio
+index``/``warcio check`` and replay tools (pywb) read it. Gzipped, each record its own
+gzip member (what ``.warc.gz`` readers expect), or plain for a ``.warc`` file."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ def _request_target(url: str) -> tuple[str, str]:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else ""), parts.netloc
 
 
-def write_warc(pages: Iterable[dict[str, Any]], out: BinaryIO) -> int:
-    writer = WARCWriter(out, gzip=True)
+def write_warc(pages: Iterable[dict[str, Any]], out: BinaryIO, *, gzip: bool = True) -> int:
+    writer = WARCWriter(out, gzip=gzip)
     writer.write_record(
         writer.create_warcinfo_record(
             None,

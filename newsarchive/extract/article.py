@@ -45,7 +45,7 @@ from newsarchive.extract.title import (
 
 # Below this much body text, a page without a visible headline is not an article.
 _HEADLESS_MIN_TEXT = 500
-SELECTABLE_FIELDS = ("title", "subtitle", "body", "published_at", "source", "authors", "editor", "section")
+SELECTABLE_FIELDS = ("title", "subtitle", "body", "published_at", "source", "authors", "editor", "breadcrumb")
 
 
 def extract_article(
@@ -121,7 +121,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor or _closing_editor(text_lines),
         body="\n".join(text_lines),
         body_html=body_html(body),
-        section=_section(root, pinned.get("section")),
+        breadcrumb=_section(root, pinned.get("breadcrumb")),
         images=links.images(body.element, base),
         attachments=links.attachments(_attachment_scopes(body), base),
         read_count=top_fields.read_count or bylines.read_count(top) or bylines.read_count(bottom[:200]),

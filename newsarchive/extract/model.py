@@ -16,7 +16,7 @@ ARTICLE_FIELDS = (
     "editor",
     "body",
     "body_html",
-    "section",
+    "breadcrumb",
     "prev_url",
     "next_url",
     "images",
@@ -64,7 +64,7 @@ class Article:
     editor: str | None = None
     body: str | None = None
     body_html: str | None = None
-    section: list[str] = field(default_factory=list)
+    breadcrumb: list[str] = field(default_factory=list)  # the crumbs above the article, without 正文
     prev_url: str | None = None
     next_url: str | None = None
     images: list[Image] = field(default_factory=list)

@@ -13,9 +13,8 @@ from typing import Any
 
 from newsarchive.store.simhash import normalize_text
 
-# Extractor fields stored in their own column. ``section`` from the extractor is the
-# breadcrumb trail (a list); the archive's ``section`` column is the crawl's section name.
-RENAMED = {"section": "breadcrumb"}
+# The extractor's ``breadcrumb`` (a list) is stored as it is; the ``section`` column is
+# the crawl's section (栏目) name, which no page field gives.
 JSON_COLUMNS = frozenset({"authors", "breadcrumb", "images", "attachments"})
 
 # What makes an edit: a change here keeps the old version in article_versions.
@@ -81,9 +80,8 @@ def article_columns(article: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, value in article.items():
-        column = RENAMED.get(key, key)
-        if column in EXTRACTED_COLUMNS:
-            values[column] = value
+        if key in EXTRACTED_COLUMNS:
+            values[key] = value
         else:
             extra[key] = value
     for column in EXTRACTED_COLUMNS:
