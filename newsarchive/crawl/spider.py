@@ -10,7 +10,7 @@ to), which the pipeline writes with the page in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -245,8 +245,8 @@ class PortalSpider(scrapy.Spider):
             for record in self._unreadable(response, error):
                 yield record
             return
-        if kind == "article":
-            async for output in self.parse_article(response):
+        if kind == "article":  # a short list with intros can look like one: the extractor decides
+            async for output in self.parse_article(response, or_else=self.parse_list):
                 yield output
         else:
             for output in self.parse_list(response):
@@ -353,7 +353,8 @@ class PortalSpider(scrapy.Spider):
             return name
         return None
 
-    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+    async def parse_article(self, response: Response, or_else: Callable[[Response], Iterator[Any]] | None = None) -> AsyncIterator[Any]:
+        """An article page; ``or_else`` reads the page instead when it holds no article."""
         entry = response.meta["entry"]
         key = entry["section"]
         blocked = self._blocked(response)
@@ -362,6 +363,10 @@ class PortalSpider(scrapy.Spider):
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         article, more, unreadable = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        if article is None and or_else is not None and unreadable_kind(unreadable or "") == "not_an_article":
+            for record in or_else(response):
+                yield record
+            return
         if article is None:
             for record in self._unreadable(response, ExtractionError(unreadable or "unreadable", response.url)):
                 yield record
