@@ -1,6 +1,7 @@
 """Portal definitions: ``spiders/NAME.toml`` files, the user's catalogue of portals.
 
-A definition is data, not code: name, title, allowed hosts, sections (栏目) with a human
+A definition is data, not code: name, title, allowed hosts (``host`` or ``host:port``;
+see newsarchive.scope for what a crawl may reach), sections (栏目) with a human
 name each, and optional overrides for pages the generic extractors misread. Mistakes
 are reported with the file and the key, at load time.
 """
@@ -21,6 +22,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from newsarchive.extract.article import SELECTABLE_FIELDS
+from newsarchive.scope import origin_text, parse_origin, url_origin
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}$")
 _POLITENESS_KEYS = {
@@ -84,7 +86,7 @@ class Portal:
 
         return replace(
             self,
-            allowed_hosts=(new.hostname or "",),
+            allowed_hosts=(origin_text(url_origin(base_url)),),
             sections=tuple(Section(s.name, move(s.url)) for s in self.sections),
         )
 
@@ -125,12 +127,18 @@ def parse_portal(data: dict[str, Any], source: str) -> Portal:
     sections = _sections(data.get("sections"), source)
     hosts = data.get("allowed_hosts")
     if hosts is None:
-        hosts = sorted({urlsplit(s.url).hostname or "" for s in sections})
+        hosts = sorted({origin_text(url_origin(s.url)) for s in sections})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
-        raise PortalError(source, "allowed_hosts", "must be a list of host names")
+        raise PortalError(source, "allowed_hosts", "must be a list of host names (host or host:port)")
+    origins = []
+    for index, entry in enumerate(hosts):
+        try:
+            origins.append(parse_origin(entry))
+        except ValueError as error:
+            raise PortalError(source, f"allowed_hosts[{index}]", str(error)) from None
     for index, section in enumerate(sections):
-        host = urlsplit(section.url).hostname or ""
-        if not any(host == h or host.endswith("." + h) for h in hosts):
+        host = url_origin(section.url).host
+        if not any(host == o.host or host.endswith("." + o.host) for o in origins):
             raise PortalError(source, f"sections[{index}].url", f"host {host!r} is not in allowed_hosts")
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict):
@@ -197,14 +205,25 @@ def _sections(value: Any, source: str) -> list[Section]:
         if name is None:
             raise PortalError(source, f"{key}.name", "is required")
         url = entry.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            raise PortalError(source, f"{key}.url", f"{url!r} is not an http(s) URL")
+        if not _http_url(url):
+            raise PortalError(source, f"{key}.url", f"{url!r} is not an http(s) URL with a host (and a port from 1 to 65535)")
         sections.append(Section(name, url))
     names = [s.name for s in sections]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise PortalError(source, "sections", f"duplicate section name {sorted(duplicates)[0]!r}")
     return sections
+
+
+def _http_url(url: Any) -> bool:
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0 and parts.username is None
 
 
 def _politeness(value: Any, source: str) -> dict[str, Any]:
@@ -237,13 +256,13 @@ def zero_config_portal(urls: list[str]) -> Portal:
     Sections are named by their URL: the path (and query) alone when all URLs share one
     host, else host and path.
     """
-    hosts: list[str] = []
+    hosts: list[str] = []  # host, or host:port off the default port: exactly where the URLs point
     for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise PortalError("command line", url, "not an http(s) URL")
-        if (parts.hostname or "") not in hosts:
-            hosts.append(parts.hostname or "")
+        if not _http_url(url):
+            raise PortalError("command line", url, "not an http(s) URL with a host (and a port from 1 to 65535)")
+        origin = origin_text(url_origin(url))
+        if origin not in hosts:
+            hosts.append(origin)
     sections: list[Section] = []
     for url in urls:
         parts = urlsplit(url)
@@ -252,7 +271,8 @@ def zero_config_portal(urls: list[str]) -> Portal:
             name = f"{parts.hostname}{name}"
         if name not in {s.name for s in sections}:
             sections.append(Section(name, url))
-    name = re.sub(r"[^a-z0-9_\-]", "-", hosts[0].lower())[:64]
+    host = url_origin(urls[0]).host
+    name = re.sub(r"[^a-z0-9_\-]", "-", host.lower())[:64]
     return Portal(
-        name=name, title=hosts[0], allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line", zero_config=True
+        name=name, title=host, allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line", zero_config=True
     )

@@ -46,9 +46,18 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
-SPIDER_MIDDLEWARES = {"newsarchive.crawl.middlewares.StayOnHosts": 500}
-# Sees 3xx answers before Scrapy's RedirectMiddleware (600) follows them.
-DOWNLOADER_MIDDLEWARES = {"newsarchive.crawl.middlewares.RedirectLoopGuard": 650}
+SPIDER_MIDDLEWARES: dict[str, int] = {}
+DOWNLOADER_MIDDLEWARES = {
+    # The portal's scope (newsarchive.scope) replaces Scrapy's offsite filter, which knows
+    # neither ports nor addresses: one rule, so the two can never disagree.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # Every request, before anything is sent for it (robots.txt is 100).
+    "newsarchive.crawl.middlewares.ScopeGuard": 50,
+    # Both see 3xx and meta-refresh answers before Scrapy follows them (RedirectMiddleware
+    # is 600, MetaRefreshMiddleware 580; answers pass from high numbers to low).
+    "newsarchive.crawl.middlewares.ScopeRedirects": 660,
+    "newsarchive.crawl.middlewares.RedirectLoopGuard": 650,
+}
 
 # Where the archive goes (``--db``).
 NEWSARCHIVE_DB = "data/archive.db"

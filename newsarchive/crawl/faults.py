@@ -22,6 +22,7 @@ _KINDS = {
     "ConnectionRefusedError": "connection_refused",
     "ConnectError": "connection_refused",
     "RedirectLoop": "redirect_loop",
+    "OffsiteRedirect": "offsite_redirect",
     "IgnoreRequest": "ignored",
 }
 

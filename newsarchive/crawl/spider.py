@@ -21,12 +21,14 @@ from twisted.python.failure import Failure
 from newsarchive.crawl.antibot import is_challenge
 from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
+from newsarchive.crawl.middlewares import OffsiteRedirect, OutOfScope
 from newsarchive.extract import ExtractionError
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
 from newsarchive.extract.patterns import ATTACHMENT_RE
 from newsarchive.extract.section import section_name
 from newsarchive.portals import Portal
+from newsarchive.scope import Scope
 from newsarchive.store.canonical import canonical_url
 
 # Hard cap of list pages per section, whatever the site says (endless pagination).
@@ -57,7 +59,7 @@ class PortalSpider(scrapy.Spider):
             raise ValueError("a PortalSpider needs a portal")
         super().__init__(portal.name, *args, **kwargs)
         self.portal = portal
-        self.allowed_hosts = portal.allowed_hosts
+        self.scope = Scope(portal.allowed_hosts, [s.url for s in portal.sections])  # read by the scope middlewares
         self.known: set[str] = set()
         self.dead: set[str] = set()  # 404s and challenges of earlier runs
         self.chains: dict[str, tuple[str | None, str | None]] = {}  # stored neighbour links
@@ -343,9 +345,13 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("blocked by an anti-bot challenge: %s (HTTP %s)", request.url, response.status)
             yield self.page_record(response, "blocked", section=section)
             return
+        if isinstance(failure.value, OutOfScope) and not isinstance(failure.value, OffsiteRedirect):
+            self.count(section, f"out_of_scope/{failure.value.kind}")  # a link left alone, not an error
+            self.logger.debug("not fetched, %s", failure.value)
+            return
         kind = failure_kind(failure)
         self.count(section, f"errors/{kind}")
-        self.logger.warning("failed %s: %s", request.url, kind)
+        self.logger.warning("failed %s: %s", request.url, failure.value if isinstance(failure.value, OffsiteRedirect) else kind)
         if response is not None:
             yield self.page_record(response, kind, section=section)
 

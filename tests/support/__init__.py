@@ -1,0 +1,1 @@
+"""Test helpers that serve pages over real HTTP on loopback."""

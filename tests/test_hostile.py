@@ -1,0 +1,141 @@
+"""Hostile and broken servers on loopback, one misbehaviour per case, each crawled by real
+``newsarchive`` processes; every test asserts what the archive holds afterwards.
+
+A crawl goes only where it was sent (scheme, host and port of the portal, no other
+address of this machine or its network, whatever produced the request), ends by itself,
+keeps every article whole and apart from its neighbours, and stores every article it
+extracted, with its fields cleaned, whatever the server put in them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.demo_support import FAST, run_cli
+from tests.support.hostile_server import Answer, HostileServer, article_page, list_page, paragraphs
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def crawl(db: Path, *targets: str, quiet: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return run_cli("crawl", *targets, "--db", str(db), *(["--quiet"] if quiet else []), *FAST, timeout=timeout)
+
+
+def rows(db: Path) -> list[dict]:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT * FROM articles ORDER BY id")]
+
+
+def scalar(db: Path, sql: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(sql).fetchone()[0])
+
+
+def run_counts(db: Path, family: str) -> dict[str, int]:
+    """The last run's per-section counters of one family (``errors``, ``out_of_scope``),
+    summed over sections, as crawl_runs recorded them."""
+    with sqlite3.connect(db) as conn:
+        counts = json.loads(conn.execute("SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0])
+    total: dict[str, int] = {}
+    for row in counts["sections"]:
+        for kind, n in row.get(family, {}).items():
+            total[kind] = total.get(kind, 0) + n
+    return total
+
+
+def new_articles(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        counts = json.loads(conn.execute("SELECT counts FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()[0])
+    return sum(row["new"] for row in counts["sections"])
+
+
+def news_portal(server: HostileServer, items: dict[str, tuple[str, str]]) -> str:
+    """Serve a list page at /xw/ linking to ``items`` (path → (title, page html)); returns its URL."""
+    server.routes["/xw/"] = list_page("新闻", [(path, title) for path, (title, _) in items.items()])
+    for path, (_, page) in items.items():
+        server.routes[path] = page
+    return server.url("/xw/")
+
+
+def plain(seed: str) -> tuple[str, str]:
+    title = f"{seed}县召开专题工作推进会议"
+    return title, article_page(title, paragraphs(seed))
+
+
+@pytest.fixture
+def internal() -> Iterator[HostileServer]:
+    """Another service on this machine (another port of 127.0.0.1): what a crawl must never reach."""
+    secret = article_page("内部管理系统配置页面", paragraphs("内部机密配置"))
+    with HostileServer({"/secret-admin/config": secret, "/a.html": secret, "/file.pdf": Answer(b"%PDF-1.4", headers={"Content-Type": "application/pdf"})}) as server:
+        yield server
+
+
+# -- scope: redirects, meta refresh, other ports, credentials ----------------------------
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"], ids=["other-host", "other-port"])
+def test_a_redirect_out_of_scope_is_recorded_and_not_followed(tmp_path: Path, internal: HostileServer, host: str) -> None:
+    db = tmp_path / "archive.db"
+    with HostileServer() as portal:
+        start = news_portal(portal, {"/xw/a1.html": plain("甲"), "/xw/a2.html": ("乙县召开专题工作推进会议", "")})
+        # Two hops: the first stays on the portal, so the check cannot be on the first answer only.
+        portal.routes["/xw/a2.html"] = Answer("", 302, {"Location": "/go/admin"})
+        portal.routes["/go/admin"] = Answer("", 301, {"Location": f"http://{host}:{internal.port}/secret-admin/config"})
+        result = crawl(db, start)
+    assert internal.log == [], "the internal service was reached"
+    assert [r["title"] for r in rows(db)] == ["甲县召开专题工作推进会议"]
+    assert run_counts(db, "errors").get("offsite_redirect") == 1, result.stdout
+    assert "offsite_redirect 1" in result.stdout
+
+
+def test_a_meta_refresh_to_an_internal_url_is_not_followed(tmp_path: Path, internal: HostileServer) -> None:
+    db = tmp_path / "archive.db"
+    with HostileServer() as portal:
+        refresh = f'<meta http-equiv="refresh" content="0;url=http://127.0.0.1:{internal.port}/secret-admin/config">'
+        start = news_portal(portal, {
+            "/xw/a1.html": plain("甲"),
+            "/xw/a2.html": ("乙县召开专题工作推进会议", f"<html><head>{refresh}</head><body>正在跳转</body></html>"),
+        })
+        crawl(db, start)
+    assert internal.log == []
+    assert [r["title"] for r in rows(db)] == ["甲县召开专题工作推进会议"]
+    assert run_counts(db, "errors").get("offsite_redirect") == 1
+
+
+def test_links_to_another_port_of_the_portal_host_are_never_fetched(tmp_path: Path, internal: HostileServer) -> None:
+    db = tmp_path / "archive.db"
+    other = f"http://127.0.0.1:{internal.port}"
+    with HostileServer() as portal:
+        title = "甲县召开专题工作推进会议"
+        page = article_page(title, paragraphs("甲"), next=(f"{other}/b.html", "下一条新闻"), in_body=f'<p>附件：<a href="{other}/file.pdf">实施方案.pdf</a></p>')
+        portal.routes["/xw/"] = list_page("新闻", [("/xw/a1.html", title), (f"{other}/a.html", "另一个端口的页面"), (f"{other}/secret-admin/config", "内部配置")])
+        portal.routes["/xw/a1.html"] = page
+        result = run_cli("crawl", portal.url("/xw/"), "--db", str(db), "--quiet", "--download-attachments", *FAST)
+    assert internal.log == [], "another port of the portal's host was fetched"
+    assert [r["title"] for r in rows(db)] == [title]
+    # two list links, the 下一条 link and the attachment
+    assert run_counts(db, "out_of_scope") == {"other_port": 4}, result.stdout
+    assert result.returncode == 0, result.stdout  # links out of scope are not errors
+
+
+def test_a_link_with_credentials_is_out_of_scope(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with HostileServer() as portal:
+        title, page = plain("甲")
+        portal.routes["/xw/"] = list_page("新闻", [("/xw/a1.html", title), (f"http://user:pw@127.0.0.1:{portal.port}/xw/a9.html", "带密码的链接")])
+        portal.routes["/xw/a1.html"] = page
+        portal.routes["/xw/a9.html"] = article_page("不应被抓取的页面标题", paragraphs("丙"))
+        result = crawl(db, portal.url("/xw/"))
+        assert portal.hits("/xw/a9") == 0
+    assert [r["title"] for r in rows(db)] == [title]
+    assert run_counts(db, "out_of_scope") == {"credentials": 1}
+    assert run_counts(db, "errors") == {}, result.stdout
+
+
