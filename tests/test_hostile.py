@@ -139,3 +139,38 @@ def test_a_link_with_credentials_is_out_of_scope(tmp_path: Path) -> None:
     assert run_counts(db, "errors") == {}, result.stdout
 
 
+# -- session ids ---------------------------------------------------------------------------
+
+
+def test_a_fresh_session_id_in_every_link_makes_one_row_per_article(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    count = 30
+    styles = [";jsessionid={}", "?sid={}", "?PHPSESSID={}", "?ASPSESSIONIDQQGGQ={}", "?CFID=7&CFTOKEN={}", "?SessionID={}"]
+    served = iter(range(10**9))
+
+    def link(index: int) -> str:
+        return f"/xw/{index}.html" + styles[index % len(styles)].format(f"S{next(served):08d}")
+
+    def article(index: int):
+        title = f"第{index}号县召开专题工作推进会议"
+
+        def render(_: str) -> str:
+            prev = (link(index - 1), "上一条") if index > 1 else None
+            nxt = (link(index + 1), "下一条") if index < count else None
+            return article_page(title, paragraphs(f"编号{index}的"), prev=prev, next=nxt)
+
+        return render
+
+    # The server stops answering after 600 requests, so a crawl that would never end still does.
+    with HostileServer(limit=600) as portal:
+        portal.routes["/xw/"] = lambda _: list_page("新闻", [(link(i), f"第{i}号县召开专题工作推进会议") for i in range(1, count + 1)])
+        for index in range(1, count + 1):
+            portal.routes[f"/xw/{index}.html"] = article(index)
+        result = crawl(db, portal.url("/xw/"))
+        fetched = portal.hits("/xw/")
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert len(rows(db)) == count
+    assert fetched <= count + 1, f"{fetched} fetches for {count} articles"
+    assert scalar(db, "SELECT count(*) FROM article_aliases") <= count
+
+
