@@ -174,3 +174,39 @@ def test_a_fresh_session_id_in_every_link_makes_one_row_per_article(tmp_path: Pa
     assert scalar(db, "SELECT count(*) FROM article_aliases") <= count
 
 
+# -- continuation pages ------------------------------------------------------------------------
+
+
+def test_sequential_trs_articles_keep_their_own_text_and_a_split_one_is_joined(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    seeds = ["春耕", "防汛", "招商", "教育", "医疗"]
+    root = "/zwgk/202404/"
+
+    def name(i: int) -> str:
+        return f"t20240418_{i}.html"
+
+    with HostileServer() as portal:
+        for i, seed in enumerate(seeds, start=1):
+            prev = (name(i - 1), f"{seeds[i - 2]}工作会议") if i > 1 else None
+            nxt = (name(i + 1), f"{seeds[i]}工作会议") if i < len(seeds) else None
+            related = f'<div class="related"><h3>相关新闻</h3><ul><li><a href="{name(len(seeds))}">{seeds[-1]}工作会议</a></li></ul></div>'
+            pager = ""
+            if i == 3:  # split over two pages, TRS style: page 2 is t20240418_3_1.html
+                pager = '<div class="page">共2页 <span>1</span> <a href="t20240418_3_1.html">2</a> <a href="t20240418_3_1.html">下一页</a></div>'
+                second = article_page(f"{seed}县召开专题工作推进会议", paragraphs(f"{seed}续页", 3),
+                                      in_body=f'<div class="page">共2页 <a href="{name(3)}">1</a> <span>2</span> <a href="{name(3)}">上一页</a></div>')
+                portal.routes[root + "t20240418_3_1.html"] = second
+            portal.routes[root + name(i)] = article_page(f"{seed}县召开专题工作推进会议", paragraphs(seed), prev=prev, next=nxt, in_body=pager, after_body=related)
+        portal.routes[root] = list_page("政务公开", [(name(i), f"{s}县召开专题工作推进会议") for i, s in enumerate(seeds, start=1)])
+        crawl(db, portal.url(root))
+        assert portal.hits(root + name(4)) == 1, "an article was fetched again as another's continuation"
+    stored = {r["canonical_url"].rsplit("/", 1)[1]: r["body"] for r in rows(db)}
+    assert sorted(stored) == sorted(name(i) for i in range(1, len(seeds) + 1))
+    for i, seed in enumerate(seeds, start=1):
+        body = stored[name(i)]
+        others = [s for s in seeds if s != seed]
+        assert seed in body and not any(f"{s}第1段" in body for s in others), (name(i), body[:200])
+    assert "防汛续页第1段" not in stored[name(2)]
+    assert "招商续页第3段" in stored[name(3)], "page 2 of the split article is missing"
+
+

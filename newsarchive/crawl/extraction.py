@@ -19,8 +19,6 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from newsarchive.extract import ExtractionError, extract_article
-from newsarchive.extract.continuation import continuation_urls
-from newsarchive.extract.decode import decode_html
 
 ArticleResult = tuple[dict[str, Any] | None, list[str], str | None]
 
@@ -31,7 +29,7 @@ def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, con
         article = extract_article(body, url, selectors=selectors, content_type=content_type)
     except ExtractionError as error:
         return None, [], error.reason
-    return article.to_dict(), continuation_urls(decode_html(body, content_type), url), None
+    return article.to_dict(), article.more_pages, None
 
 
 def _quiet_worker(parent: int) -> None:
