@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from newsarchive.extract.controls import strip_controls
 from newsarchive.extract.model import ExtractionError
 from newsarchive.extract.patterns import WIDGET_TOKEN_RE
 
@@ -22,10 +23,10 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 # Classes that mean display:none in the common front-end kits (AngularJS, Bootstrap).
 _HIDDEN_CLASSES = frozenset(("ng-hide", "hide", "hidden", "d-none"))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Removed before parsing: control characters, and the end tags of server-side includes
-# that close the document early (a header file ending in ``</body></html>``), which
-# browsers ignore but after which libxml2 drops or misplaces everything.
-_UNWANTED_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|</\s*(?:body|html)\s*>", re.I)
+# Removed before parsing (besides control characters): the end tags of server-side
+# includes that close the document early (a header file ending in ``</body></html>``),
+# which browsers ignore but after which libxml2 drops or misplaces everything.
+_UNWANTED_RE = re.compile(r"</\s*(?:body|html)\s*>", re.I)
 
 
 # Plain lxml elements: ``lxml.html``'s element classes cost a Python lookup for every
@@ -62,7 +63,7 @@ def squash(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _SPACE_RE.sub(" ", text).strip()
+    return _SPACE_RE.sub(" ", strip_controls(text)).strip()
 
 
 def parse_html(text: str) -> Element:
@@ -73,7 +74,7 @@ def parse_html(text: str) -> Element:
     sample = text[:4000]
     if len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 50):
         raise ExtractionError("not an HTML page (binary content)")
-    text = _UNWANTED_RE.sub("", text)
+    text = _UNWANTED_RE.sub("", strip_controls(text))
     try:
         root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
