@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,5 +209,62 @@ def test_sequential_trs_articles_keep_their_own_text_and_a_split_one_is_joined(t
         assert seed in body and not any(f"{s}第1段" in body for s in others), (name(i), body[:200])
     assert "防汛续页第1段" not in stored[name(2)]
     assert "招商续页第3段" in stored[name(3)], "page 2 of the split article is missing"
+
+
+# -- field values ------------------------------------------------------------------------------
+
+
+def test_a_number_too_big_for_sqlite_is_dropped_and_the_article_kept(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with HostileServer() as portal:
+        title = "乙县召开专题工作推进会议"
+        start = news_portal(portal, {
+            "/xw/a1.html": plain("甲"),
+            "/xw/a2.html": (title, article_page(title, paragraphs("乙"), meta="发布时间：2024-04-18 10:00　阅读：1234567890123456789012345")),
+        })
+        result = crawl(db, start, quiet=False)
+    stored = {r["title"]: r for r in rows(db)}
+    assert title in stored and stored[title]["read_count"] is None
+    assert new_articles(db) == 2
+    assert "read_count" in result.stderr and "does not fit" in result.stderr
+
+
+CONTROLS = {"Cc", "Cf"}  # control and format characters (bidi overrides are Cf)
+
+
+def test_control_characters_and_terminal_escapes_never_reach_the_archive(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    dirty = "县政府\x1b]0;pwned\x07召开&#27;[2J常务会议\u009b31m研究\u202e部署防汛工作\x1b[0m"
+    page = article_page(dirty, [f"第一段\x1b[31m正文\u202d{p}" for p in paragraphs("防汛")],
+                        meta="发布时间：2024-04-18 10:00　来源：县\x1b[5m融媒体中心&#x9b;　作者：张\u2066三", escape=False)
+    with HostileServer() as portal:
+        portal.routes["/xw/"] = list_page("新闻", [("/xw/a1.html", "县政府召开常务会议研究部署防汛工作")])
+        portal.routes["/xw/a1.html"] = page
+        crawl(db, portal.url("/xw/"))
+    (row,) = rows(db)
+    assert row["title"] == "县政府召开常务会议研究部署防汛工作"
+    for column, value in row.items():
+        if isinstance(value, str):
+            bad = [f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in CONTROLS and c not in "\n\t"]
+            assert not bad, (column, bad)
+
+
+def test_body_html_keeps_no_script_urls_or_event_handlers(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    markup = (
+        '<p onclick="steal()">点击<a href="javascript:alert(1)">这里</a>和<a href=" JaVa&#x09;Script:alert(2)">那里</a></p>'
+        '<p><a href="vbscript:msgbox(1)">旧脚本</a><img src="data:image/svg+xml;base64,PHN2Zz4=" onerror="x()">'
+        '<img src="/img/ok.jpg" onload="y()"><a href="/xw/ok.html" onmouseover="z()">正常链接</a></p>'
+    )
+    with HostileServer() as portal:
+        title = "甲县召开专题工作推进会议"
+        portal.routes["/xw/"] = list_page("新闻", [("/xw/a1.html", title)])
+        portal.routes["/xw/a1.html"] = article_page(title, paragraphs("甲"), in_body=markup)
+        crawl(db, portal.url("/xw/"))
+    (row,) = rows(db)
+    html = row["body_html"].lower()
+    for bad in ("javascript", "vbscript", "data:", "onclick", "onerror", "onload", "onmouseover"):
+        assert bad not in html, (bad, row["body_html"])
+    assert "/img/ok.jpg" in html and "/xw/ok.html" in html
 
 
