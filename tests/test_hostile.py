@@ -268,3 +268,34 @@ def test_body_html_keeps_no_script_urls_or_event_handlers(tmp_path: Path) -> Non
     assert "/img/ok.jpg" in html and "/xw/ok.html" in html
 
 
+# -- deep markup -------------------------------------------------------------------------
+
+
+def test_deep_markup_is_read_and_what_lies_beyond_the_parser_is_counted(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+
+    def nested(depth: int, inner: str) -> str:
+        return "<div>" * depth + inner + "</div>" * depth
+
+    def text(seed: str) -> str:
+        return "".join(f"<p>{p}</p>" for p in paragraphs(seed, 8))
+
+    partly, wholly, deep = "甲县召开专题工作推进会议", "乙县召开专题工作推进会议", "丙县召开专题工作推进会议"
+    with HostileServer() as portal:
+        start = news_portal(portal, {
+            # readable text, then markup deeper than any parser reads (the rest is lost)
+            "/xw/a1.html": (partly, article_page(partly, paragraphs("甲", 8), in_body=nested(3000, "<p>深处</p>"))),
+            # the whole text beyond that depth
+            "/xw/a2.html": (wholly, article_page(wholly, [], in_body=nested(3000, text("乙")))),
+            # 300 levels, as old templates with unclosed tags reach: read whole
+            "/xw/a3.html": (deep, article_page(deep, paragraphs("丙", 2), in_body=nested(300, text("丁")))),
+        })
+        result = crawl(db, start, quiet=False)
+    stored = {r["title"]: r["body"] for r in rows(db)}
+    assert sorted(stored) == sorted([partly, deep])
+    assert "甲第8段" in stored[partly]
+    assert "丁第8段" in stored[deep], "text inside deep markup was dropped"
+    assert run_counts(db, "errors") == {"too_deep": 2}, result.stdout
+    assert "nested deeper" in result.stderr
+
+

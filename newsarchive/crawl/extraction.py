@@ -20,16 +20,17 @@ from typing import Any
 
 from newsarchive.extract import ExtractionError, extract_article
 
-ArticleResult = tuple[dict[str, Any] | None, list[str], str | None]
+ArticleResult = tuple[dict[str, Any] | None, list[str], str | None, list[str]]
 
 
 def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
-    """(article as a dict, URLs of the pages that continue it, or the reason it is unreadable)."""
+    """(article as a dict, URLs of the pages that continue it, or the reason it is
+    unreadable, and what could not be read on the page: ``too_deep``)."""
     try:
         article = extract_article(body, url, selectors=selectors, content_type=content_type)
     except ExtractionError as error:
-        return None, [], error.reason
-    return article.to_dict(), article.more_pages, None
+        return None, [], error.reason, []
+    return article.to_dict(), article.more_pages, None, article.notices
 
 
 def _quiet_worker(parent: int) -> None:

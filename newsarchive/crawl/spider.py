@@ -23,6 +23,7 @@ from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
 from newsarchive.crawl.middlewares import OffsiteRedirect, OutOfScope
 from newsarchive.extract import ExtractionError
+from newsarchive.extract.dom import NOTICES
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
 from newsarchive.extract.patterns import ATTACHMENT_RE
@@ -237,11 +238,12 @@ class PortalSpider(scrapy.Spider):
             yield self.page_record(response, "blocked")
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        article, more, unreadable = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        article, more, unreadable, notices = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
         if article is None:
             for record in self._unreadable(response, ExtractionError(unreadable or "unreadable", response.url)):
                 yield record
             return
+        self._notices(response, notices)
         if self.since and article["published_at"] and article["published_at"][:10] < self.since:
             # Older than --since (reached along a 上一条/下一条 walk): the walk ends here.
             self.count(section, "older_than_since")
@@ -269,7 +271,8 @@ class PortalSpider(scrapy.Spider):
         """A later page of a split article: its text, pictures and files join the first page's."""
         item = response.meta["item"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        part, _, _ = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        part, _, _, notices = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        self._notices(response, notices)
         if part is not None and part["body"]:
             article = item["article"]
             article["body"] = "\n".join(x for x in (article["body"], part["body"]) if x)
@@ -329,6 +332,12 @@ class PortalSpider(scrapy.Spider):
                 pending.extend(link for link in self.chains[canon] if link)
             else:
                 self.count(section, "known_neighbours")
+
+    def _notices(self, response: Response, notices: list[str]) -> None:
+        """Part of a page that was kept but could not be read whole (``too_deep``)."""
+        for notice in notices:
+            self.count(response.meta["section"], f"errors/{notice}")
+            self.logger.warning("%s: %s", response.url, NOTICES.get(notice, notice))
 
     def _unreadable(self, response: Response, error: ExtractionError) -> Iterator[Any]:
         section = response.meta.get("section", "?")

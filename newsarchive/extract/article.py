@@ -26,10 +26,11 @@ from newsarchive.extract.body import (
 from newsarchive.extract.continuation import continuation_urls
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.dom import (
+    TOO_DEEP,
     Element,
     drop_hidden,
     iter_lines,
-    parse_html,
+    parse_page,
     squash,
     strip_furniture,
     text_between,
@@ -69,7 +70,19 @@ def extract_article(
 
 
 def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], content_type: str | None) -> Article:
-    root = parse_html(decode_html(html, content_type))
+    root, dropped = parse_page(decode_html(html, content_type))
+    try:
+        article = _read(root, url, selectors)
+    except ExtractionError as error:
+        if dropped:  # the article may be in the part of the page the parser could not read
+            error.reason = f"{error.reason} ({TOO_DEEP})"
+        raise
+    if dropped:
+        article.notices.append("too_deep")
+    return article
+
+
+def _read(root: Element, url: str | None, selectors: Mapping[str, str]) -> Article:
     meta = read_meta(root)
     base = links.page_base(root, url, meta)
     strip_furniture(root)
