@@ -10,15 +10,20 @@ extracted, with its fields cleaned, whatever the server put in them.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.demo_support import FAST, run_cli
+from newsarchive.demo import DemoPortal, DemoServer
+from tests.demo_support import FAST, ROOT, articles, match_truth, run_cli, section_urls
 from tests.support.hostile_server import Answer, HostileServer, article_page, list_page, paragraphs
 
 # -- helpers -----------------------------------------------------------------------------
@@ -297,5 +302,40 @@ def test_deep_markup_is_read_and_what_lies_beyond_the_parser_is_counted(tmp_path
     assert "丁第8段" in stored[deep], "text inside deep markup was dropped"
     assert run_counts(db, "errors") == {"too_deep": 2}, result.stdout
     assert "nested deeper" in result.stderr
+
+
+# -- signals ----------------------------------------------------------------------------------
+
+
+def archived(db: Path) -> int:
+    try:
+        with sqlite3.connect(db, timeout=30) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_process_group_loses_no_article(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with DemoServer(DemoPortal(articles=300, latency_ms=4), in_process=False) as server:
+        args = [sys.executable, "-m", "newsarchive", "crawl", *section_urls(server), "--db", str(db), "--quiet", *FAST]
+        # Its own process group, as under `timeout`, systemd or a shell job: the signal
+        # reaches the crawl and its extraction workers at once.
+        crawl_process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                         env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+        while archived(db) < 60:
+            assert crawl_process.poll() is None, "the crawl ended before the signal"
+            time.sleep(0.05)
+        os.killpg(crawl_process.pid, signal.SIGTERM)
+        _, err = crawl_process.communicate(timeout=120)
+        assert crawl_process.returncode == 1, err[-2000:]
+        assert "BrokenProcessPool" not in err and "Traceback" not in err, err[-2000:]
+        assert "--resume" in err
+        resumed = run_cli("crawl", *section_urls(server), "--db", str(db), "--quiet", "--resume", *FAST)
+        assert resumed.returncode in (0, 1), resumed.stderr[-2000:]
+        _, missing, extra = match_truth(articles(db), server.portal.truth(server.base_url))
+    assert not missing, [m["url"] for m in missing[:5]]
+    assert not extra
 
 

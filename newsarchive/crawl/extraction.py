@@ -35,9 +35,15 @@ def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, con
 
 def _quiet_worker(parent: int) -> None:
     """Set up a worker: Ctrl-C and SIGTERM are for the crawl process, which stops the
-    workers itself; and a worker whose crawl process died (SIGKILL) ends too."""
+    workers itself once it has drained; and a worker whose crawl process died (SIGKILL)
+    ends too.
+
+    SIGTERM is ignored, not left to kill: ``timeout``, systemd and ``kill -TERM -PGID``
+    signal the whole process group at once, and a worker dying then fails every article
+    in flight (BrokenProcessPool) while the crawl process is stopping gracefully.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
@@ -69,9 +75,25 @@ class Extractor:
         return await loop.run_in_executor(self.pool, read_article, body, url, dict(selectors) if selectors else None, content_type)
 
     def close(self) -> None:
+        """Let the workers finish what they hold and go; any still there after
+        ``STOP_GRACE`` seconds is killed (it ignores SIGTERM, which is what a broken pool
+        would use, so without this a stuck worker would hold up the crawl's exit)."""
         if self.pool is not None:
+            processes = list(getattr(self.pool, "_processes", {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
+            threading.Thread(target=_reap, args=(processes,), daemon=True, name="extractor-reaper").start()
+
+
+STOP_GRACE = 30.0
+
+
+def _reap(processes: list[Any]) -> None:
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
