@@ -61,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
 
 # Where the archive goes (``--db``).
 NEWSARCHIVE_DB = "data/archive.db"
+# Seconds a write waits while another process holds the archive's write lock (a sqlite3
+# session in a transaction), saying so on stderr; then the crawl stops with status 3.
+NEWSARCHIVE_LOCK_WAIT = 600.0
 # Limits a researcher sets from the command line.
 NEWSARCHIVE_SINCE = None  # ISO date: stop paging a section once its list is older
 NEWSARCHIVE_MAX_PAGES = 0  # list pages per section, 0 = no limit

@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -337,5 +338,68 @@ def test_sigterm_to_the_process_group_loses_no_article(tmp_path: Path) -> None:
         _, missing, extra = match_truth(articles(db), server.portal.truth(server.base_url))
     assert not missing, [m["url"] for m in missing[:5]]
     assert not extra
+
+
+# -- a held write lock --------------------------------------------------------------------------
+
+
+def hold_write_lock(db: Path, seconds: float | None) -> tuple[sqlite3.Connection, threading.Thread | None]:
+    """A user's ``sqlite3`` session in a write transaction, released after ``seconds``."""
+    conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN IMMEDIATE")
+    if seconds is None:
+        return conn, None
+    timer = threading.Timer(seconds, lambda: (conn.execute("ROLLBACK"), conn.close()))
+    timer.start()
+    return conn, timer
+
+
+def test_a_crawl_waits_for_a_held_write_lock_and_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with HostileServer() as portal:
+        start = news_portal(portal, {"/xw/a1.html": plain("甲")})
+        crawl(db, start)
+        news_portal(portal, {"/xw/a1.html": plain("甲"), "/xw/a2.html": plain("乙")})
+        _, timer = hold_write_lock(db, 4.0)
+        result = crawl(db, start)
+        assert timer is not None
+        timer.join()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert str(db) in result.stderr and "busy" in result.stderr and "waiting" in result.stderr
+    assert len(rows(db)) == 2
+
+
+@pytest.mark.slow
+def test_a_lock_taken_mid_crawl_is_waited_for_and_nothing_is_lost(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with DemoServer(DemoPortal(articles=150, latency_ms=4), in_process=False) as server:
+        args = [sys.executable, "-m", "newsarchive", "crawl", *section_urls(server), "--db", str(db), "--quiet", *FAST]
+        crawl_process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        while archived(db) < 20:
+            assert crawl_process.poll() is None, "the crawl ended before the lock was taken"
+            time.sleep(0.05)
+        _, timer = hold_write_lock(db, 4.0)
+        _, err = crawl_process.communicate(timeout=300)
+        assert timer is not None
+        timer.join()
+        _, missing, extra = match_truth(articles(db), server.portal.truth(server.base_url))
+    assert crawl_process.returncode == 1, err[-2000:]  # the demo's deliberate 404 and challenges
+    assert f"archive {db} is busy" in err and "waiting" in err
+    assert not missing and not extra, [m["url"] for m in missing[:5]]
+
+
+def test_a_crawl_gives_up_on_a_lock_held_too_long_with_status_3(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with HostileServer() as portal:
+        start = news_portal(portal, {"/xw/a1.html": plain("甲")})
+        crawl(db, start)
+        conn, _ = hold_write_lock(db, None)
+        try:
+            result = run_cli("crawl", start, "--db", str(db), "--quiet", "-s", "NEWSARCHIVE_LOCK_WAIT=2", *FAST)
+        finally:
+            conn.execute("ROLLBACK")
+            conn.close()
+    assert result.returncode == 3, result.stderr[-2000:]
+    assert str(db) in result.stderr and "busy" in result.stderr and "Traceback" not in result.stderr
 
 

@@ -55,6 +55,18 @@ def _since(value: str | None) -> str | None:
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
 
 
+def check_settings(settings: dict[str, str]) -> dict[str, str]:
+    """The ``-s`` settings of newsarchive's own that have a form, checked (a usage error
+    here, not a crawl that misreads them)."""
+    if "NEWSARCHIVE_LOCK_WAIT" in settings:
+        try:
+            if float(settings["NEWSARCHIVE_LOCK_WAIT"]) < 0:
+                raise ValueError
+        except ValueError:
+            raise click.BadParameter("seconds, 0 or more", param_hint="-s NEWSARCHIVE_LOCK_WAIT") from None
+    return settings
+
+
 @click.command("crawl")
 @click.argument("targets", nargs=-1, required=True)
 @DB_OPTION
@@ -97,7 +109,7 @@ def crawl_command(
     except PortalError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(exitcodes.USAGE)
-    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **parse_overrides(overrides)}
+    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **check_settings(parse_overrides(overrides))}
     if contact:
         settings["NEWSARCHIVE_CONTACT"] = contact
     options = CrawlOptions(
@@ -122,7 +134,7 @@ def run_and_report(portals, options, command: str) -> int:
 
     try:
         result = run_crawl(portals, options, command=command)
-    except ArchiveLocked as error:
+    except ArchiveLocked as error:  # another crawl, or a write lock held too long (ArchiveBusy)
         click.echo(f"error: {error}", err=True)
         return exitcodes.BLOCKED
     except ArchiveError as error:  # an unusable --db (read-only, full disk, not an archive)

@@ -85,12 +85,12 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
     Raises ArchiveLocked when another crawl holds the archive.
     """
     from newsarchive.crawl.distributed import redis_url_for, run_worker
-    from newsarchive.store import ArchiveError, open_archive
+    from newsarchive.store import ArchiveBusy, ArchiveError, open_archive
 
     redis_url = redis_url_for(options)
     if redis_url:  # a worker of a shared crawl: `newsarchive ingest` owns the archive
         return run_worker(portals, replace(options, redis_url=redis_url))
-    archive = open_archive(options.db)
+    archive = open_archive(options.db, lock_wait=lock_wait(options))
     try:
         with archive.lock(command=f"{command} {' '.join(p.name for p in portals)}"):
             jobs = job_dir(options.db, portals)
@@ -110,8 +110,9 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
             except ArchiveError:
                 if not stopped_by:
                     raise
-            if stopped_by:  # the disk filled up or turned read-only during the crawl
-                raise ArchiveError(f"{stopped_by}; the crawl stopped, the archive keeps what was stored before")
+            if stopped_by:  # the disk filled up or turned read-only, or stayed locked, during the crawl
+                error = ArchiveBusy if result.stats.get("newsarchive/archive_busy") else ArchiveError
+                raise error(f"{stopped_by}; the crawl stopped, the archive keeps what was stored before")
             return result
     finally:
         archive.close()
@@ -141,6 +142,13 @@ def crawl_portals(portals: list[Portal], settings: Any) -> CrawlResult:
     if interrupted:
         status = max(status, exitcodes.ERRORS)
     return CrawlResult(status, rows, stats, interrupted)
+
+
+def lock_wait(options: CrawlOptions) -> float:
+    """NEWSARCHIVE_LOCK_WAIT from ``-s``, else the project's (validated by the command line)."""
+    import newsarchive.settings as defaults
+
+    return float(options.settings.get("NEWSARCHIVE_LOCK_WAIT", defaults.NEWSARCHIVE_LOCK_WAIT))
 
 
 def _prepare_job_dir(archive: Any, jobs: Path, options: CrawlOptions) -> None:
