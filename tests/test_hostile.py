@@ -305,6 +305,24 @@ def test_deep_markup_is_read_and_what_lies_beyond_the_parser_is_counted(tmp_path
     assert "nested deeper" in result.stderr
 
 
+# -- options ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", [("--since", "2024-13-45"), ("-s", "NEWSARCHIVE_SINCE=2024-13-45")], ids=["--since", "-s"])
+def test_an_impossible_since_date_is_a_usage_error(tmp_path: Path, option: tuple[str, str]) -> None:
+    result = run_cli("crawl", "http://127.0.0.1:9/xw/", "--db", str(tmp_path / "archive.db"), *option)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "YYYY-MM-DD" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "archive.db").exists()
+
+
+@pytest.mark.parametrize("command", [["search", "乡村振兴"], ["export", "--format", "jsonl", "-o", "out.jsonl"]])
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_an_impossible_date_is_a_usage_error_for_the_archive_commands(tmp_path: Path, command: list[str], option: str) -> None:
+    result = run_cli(*command, option, "2024-13-45", "--db", str(tmp_path / "archive.db"), cwd=tmp_path)
+    assert result.returncode == 2 and "2024-13-45" in result.stderr, result.stderr[-2000:]
+
+
 # -- signals ----------------------------------------------------------------------------------
 
 

@@ -46,18 +46,20 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return settings
 
 
-def _since(value: str | None) -> str | None:
+def _since(value: str | None, hint: str = "--since") -> str | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD", param_hint=hint) from None
 
 
 def check_settings(settings: dict[str, str]) -> dict[str, str]:
     """The ``-s`` settings of newsarchive's own that have a form, checked (a usage error
     here, not a crawl that misreads them)."""
+    if settings.get("NEWSARCHIVE_SINCE"):
+        settings["NEWSARCHIVE_SINCE"] = _since(settings["NEWSARCHIVE_SINCE"], "-s NEWSARCHIVE_SINCE") or ""
     if "NEWSARCHIVE_LOCK_WAIT" in settings:
         try:
             if float(settings["NEWSARCHIVE_LOCK_WAIT"]) < 0:

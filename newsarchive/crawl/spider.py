@@ -8,7 +8,7 @@ extractors; what is already archived comes from the archive (read once at start)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -77,6 +77,11 @@ class PortalSpider(scrapy.Spider):
         spider.full = settings.getbool("NEWSARCHIVE_FULL")
         spider.resume = settings.getbool("NEWSARCHIVE_RESUME")
         spider.since = settings.get("NEWSARCHIVE_SINCE") or None
+        if spider.since:  # compared as text with the dates pages show: it must be a real day
+            try:
+                spider.since = date.fromisoformat(spider.since).isoformat()
+            except ValueError:
+                raise ValueError(f"NEWSARCHIVE_SINCE={spider.since!r} is not a date: use YYYY-MM-DD") from None
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES") or PAGE_CAP
         spider.max_article_pages = settings.getint("NEWSARCHIVE_MAX_ARTICLE_PAGES", 20)
         spider.download_attachments = settings.getbool("NEWSARCHIVE_DOWNLOAD_ATTACHMENTS")
