@@ -421,3 +421,54 @@ def test_a_crawl_gives_up_on_a_lock_held_too_long_with_status_3(tmp_path: Path) 
     assert str(db) in result.stderr and "busy" in result.stderr and "Traceback" not in result.stderr
 
 
+# -- Redis ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def guarded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server with a password, on a free loopback port; yields its port."""
+    from newsarchive.crawl.redis_server import redis_server_binary
+
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip("no redis-server binary (Debian: apt-get install redis-server)")
+    folder = tmp_path_factory.mktemp("redis")
+    with HostileServer() as probe:  # a free port: the probe's, once it is closed
+        port = probe.port
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--save", "",
+                             "--appendonly", "no", "--requirepass", "right-password"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(port=port, password="right-password")
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        client.close()
+        yield str(port)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("command", ["crawl", "ingest", "enqueue"])
+@pytest.mark.parametrize("fault", ["wrong-password", "down"])
+def test_redis_refusing_or_down_is_one_line_and_status_4(tmp_path: Path, guarded_redis: str, command: str, fault: str) -> None:
+    port = guarded_redis if fault == "wrong-password" else "9"  # nothing listens on port 9
+    url = f"redis://:s3cret-guess@127.0.0.1:{port}/0"
+    args = {
+        "crawl": ["crawl", "http://127.0.0.1:9/xw/", "--redis", url, "--quiet"],
+        "ingest": ["ingest", "--redis", url, "--db", str(tmp_path / "archive.db"), "--until-idle", "1", "--quiet"],
+        "enqueue": ["enqueue", "http://127.0.0.1:9/xw/", "--redis", url],
+    }[command]
+    result = run_cli(*args, timeout=120)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 4, result.stderr[-2000:]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "Redis" in lines[0], lines
+    assert "s3cret-guess" not in result.stderr + result.stdout
+    assert f"127.0.0.1:{port}" in lines[0]

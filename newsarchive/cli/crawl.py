@@ -101,7 +101,8 @@ def crawl_command(
     """Crawl portals (names from spiders/) or section/article URLs into the archive.
 
     \b
-    Exit status: 0 ok, 1 finished with errors, 2 usage error, 3 blocked or locked.
+    Exit status: 0 ok, 1 finished with errors, 2 usage error, 3 blocked or locked,
+    4 the Redis of --redis is down or refused the password.
     """
     from newsarchive.crawl.runner import CrawlOptions
     from newsarchive.portals import PortalError
@@ -131,11 +132,15 @@ def crawl_command(
 
 def run_and_report(portals, options, command: str) -> int:
     """Run a crawl, print the table and where the archive is; return the exit status."""
+    from newsarchive.crawl.distributed import RedisUnavailable
     from newsarchive.crawl.runner import run_crawl
     from newsarchive.store import ArchiveError, ArchiveLocked
 
     try:
         result = run_crawl(portals, options, command=command)
+    except RedisUnavailable as error:  # a worker whose Redis is down or refused it
+        click.echo(f"error: {error}", err=True)
+        return exitcodes.UNAVAILABLE
     except ArchiveLocked as error:  # another crawl, or a write lock held too long (ArchiveBusy)
         click.echo(f"error: {error}", err=True)
         return exitcodes.BLOCKED
