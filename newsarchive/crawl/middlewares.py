@@ -60,10 +60,7 @@ class ScopeGuard:
         scope = _scope(self.crawler)
         if scope is None:
             return None
-        host = scope.unresolved(request.url)
-        if host is not None:  # one lookup per host, off the event loop when there is one
-            scope.learn(host, await _resolve(host))
-        kind = scope.verdict(request.url)
+        kind = await _verdict(scope, request.url)
         if kind is not None:
             raise OutOfScope(kind, request.url)
         return None
@@ -85,14 +82,14 @@ class ScopeRedirects:
     def from_crawler(cls, crawler: Crawler) -> ScopeRedirects:
         return cls(crawler)
 
-    def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Response:
         scope = _scope(self.crawler)
         if scope is None or request.meta.get("dont_redirect"):
             return response
         target = self._target(request, response)
         if target is None:
             return response
-        kind = scope.verdict(target)
+        kind = await _verdict(scope, target)
         if kind is not None:
             raise OffsiteRedirect(kind, target)
         return response
@@ -111,12 +108,17 @@ class ScopeRedirects:
         return target if target and target.split(":", 1)[0].lower() in ("http", "https") else None
 
 
-async def _resolve(host: str) -> frozenset[str]:
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # not under the asyncio reactor: a blocking lookup
-        return resolve(host)
-    return await loop.run_in_executor(None, resolve, host)
+async def _verdict(scope: Scope, url: str) -> str | None:
+    """The scope's verdict, its one address lookup per host done off the event loop."""
+    host = scope.unresolved(url)
+    if host is not None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not under the asyncio reactor: a blocking lookup
+            scope.learn(host, resolve(host))
+        else:
+            scope.learn(host, await loop.run_in_executor(None, resolve, host))
+    return scope.verdict(url)
 
 
 class RedirectLoop(IgnoreRequest):
