@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -49,8 +48,10 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 def _since(value: str | None, hint: str = "--since") -> str | None:
     if value is None:
         return None
+    from newsarchive.extract.dates import calendar_day
+
     try:
-        return date.fromisoformat(value).isoformat()
+        return calendar_day(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD", param_hint=hint) from None
 

@@ -8,7 +8,7 @@ extractors; what is already archived comes from the archive (read once at start)
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -23,6 +23,7 @@ from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
 from newsarchive.crawl.middlewares import OffsiteRedirect, OutOfScope
 from newsarchive.extract import ExtractionError
+from newsarchive.extract.dates import calendar_day
 from newsarchive.extract.dom import NOTICES
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
@@ -77,9 +78,9 @@ class PortalSpider(scrapy.Spider):
         spider.full = settings.getbool("NEWSARCHIVE_FULL")
         spider.resume = settings.getbool("NEWSARCHIVE_RESUME")
         spider.since = settings.get("NEWSARCHIVE_SINCE") or None
-        if spider.since:  # compared as text with the dates pages show: it must be a real day
+        if spider.since:
             try:
-                spider.since = date.fromisoformat(spider.since).isoformat()
+                spider.since = calendar_day(spider.since)
             except ValueError:
                 raise ValueError(f"NEWSARCHIVE_SINCE={spider.since!r} is not a date: use YYYY-MM-DD") from None
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES") or PAGE_CAP
