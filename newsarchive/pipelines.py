@@ -12,7 +12,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
-from newsarchive.store import Archive, ArchiveError, open_archive
+from newsarchive.store import Archive, ArchiveBusy, ArchiveError, open_archive
+from newsarchive.store.waits import DEFAULT_LOCK_WAIT
 
 
 class ArchivePipeline:
@@ -40,7 +41,7 @@ class ArchivePipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
-        self.archive = open_archive(self.db)
+        self.archive = open_archive(self.db, lock_wait=self.crawler.settings.getfloat("NEWSARCHIVE_LOCK_WAIT", DEFAULT_LOCK_WAIT))
         self.writer = ThreadPool(minthreads=1, maxthreads=1, name="archive-writer")
         self.writer.start()
         holder = self.archive.lock_holder()
@@ -77,7 +78,10 @@ class ArchivePipeline:
         try:
             outcome = await maybe_deferred_to_future(written)
         except ArchiveError as error:
-            # A full or read-only disk: stop the crawl rather than fetch pages we cannot keep.
+            # A full or read-only disk, or a lock held too long: stop the crawl rather than
+            # fetch pages we cannot keep.
+            if isinstance(error, ArchiveBusy):
+                self.stats.set_value("newsarchive/archive_busy", True)
             self._stop(str(error))
             raise DropItem(f"not stored: {error}") from error
         return count_outcome(self.stats, item, outcome)

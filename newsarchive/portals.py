@@ -1,6 +1,7 @@
 """Portal definitions: ``spiders/NAME.toml`` files, the user's catalogue of portals.
 
-A definition is data, not code: name, title, allowed hosts, sections (栏目) with a human
+A definition is data, not code: name, title, allowed hosts (``host`` or ``host:port``;
+see newsarchive.scope for what a crawl may reach), sections (栏目) with a human
 name each, and optional overrides for pages the generic extractors misread. Mistakes
 are reported with the file and the key, at load time.
 """
@@ -22,6 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from newsarchive.extract.article import SELECTABLE_FIELDS
+from newsarchive.scope import origin_text, parse_origin, url_origin
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +107,7 @@ class Portal:
 
         return replace(
             self,
-            allowed_hosts=(new.hostname or "",),
+            allowed_hosts=(origin_text(url_origin(base_url)),),
             sections=tuple(Section(s.name, move(s.url)) for s in self.sections),
         )
 
@@ -146,13 +148,19 @@ def parse_portal(data: dict[str, Any], source: str, file_name: str | None = None
     sections = _sections(data.get("sections"), problems)
     hosts = data.get("allowed_hosts")
     if hosts is None:
-        hosts = sorted({urlsplit(s.url).hostname or "" for s in sections.values()})
+        hosts = sorted({origin_text(url_origin(s.url)) for s in sections.values()})
     if not isinstance(hosts, list) or not all(isinstance(h, str) and h for h in hosts):
-        problems.add("allowed_hosts", "must be a list of host names")
+        problems.add("allowed_hosts", "must be a list of host names (host or host:port)")
         hosts = []
+    origins = []
+    for index, entry in enumerate(hosts):
+        try:
+            origins.append(parse_origin(entry))
+        except ValueError as error:
+            problems.add(f"allowed_hosts[{index}]", str(error))
     for index, section in sections.items():
-        host = urlsplit(section.url).hostname or ""
-        if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+        host = url_origin(section.url).host
+        if origins and not any(host == o.host or host.endswith("." + o.host) for o in origins):
             problems.add(f"sections[{index}].url", f"host {host!r} is not in allowed_hosts")
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict):
@@ -232,14 +240,25 @@ def _sections(value: Any, problems: _Problems) -> dict[int, Section]:
             continue
         name = _required_str(entry, "name", f"{key}.name", problems)
         url = entry.get("url")
-        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-            problems.add(f"{key}.url", f"{url!r} is not an http(s) URL")
+        if not _http_url(url):
+            problems.add(f"{key}.url", f"{url!r} is not an http(s) URL with a host (and a port from 1 to 65535)")
         elif name:
             sections[index] = Section(name, url)
     names = [s.name for s in sections.values()]
     for duplicate in sorted({n for n in names if names.count(n) > 1}):
         problems.add("sections", f"duplicate section name {duplicate!r}")
     return sections
+
+
+def _http_url(url: Any) -> bool:
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port != 0 and parts.username is None
 
 
 def _politeness(value: Any, problems: _Problems) -> dict[str, Any]:
@@ -296,13 +315,13 @@ def zero_config_portal(urls: list[str]) -> Portal:
     Sections are named by their URL: the path (and query) alone when all URLs share one
     host, else host and path.
     """
-    hosts: list[str] = []
+    hosts: list[str] = []  # host, or host:port off the default port: exactly where the URLs point
     for url in urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise PortalError("command line", url, "not an http(s) URL")
-        if (parts.hostname or "") not in hosts:
-            hosts.append(parts.hostname or "")
+        if not _http_url(url):
+            raise PortalError("command line", url, "not an http(s) URL with a host (and a port from 1 to 65535)")
+        origin = origin_text(url_origin(url))
+        if origin not in hosts:
+            hosts.append(origin)
     sections: list[Section] = []
     for url in urls:
         parts = urlsplit(url)
@@ -311,7 +330,8 @@ def zero_config_portal(urls: list[str]) -> Portal:
             name = f"{parts.hostname}{name}"
         if name not in {s.name for s in sections}:
             sections.append(Section(name, url))
-    name = re.sub(r"[^a-z0-9_\-]", "-", hosts[0].lower())[:64]
+    host = url_origin(urls[0]).host
+    name = re.sub(r"[^a-z0-9_\-]", "-", host.lower())[:64]
     return Portal(
-        name=name, title=hosts[0], allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line", zero_config=True
+        name=name, title=host, allowed_hosts=tuple(hosts), sections=tuple(sections), source="command line", zero_config=True
     )

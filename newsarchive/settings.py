@@ -49,12 +49,24 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
-SPIDER_MIDDLEWARES = {"newsarchive.crawl.middlewares.StayOnHosts": 500}
-# Sees 3xx answers before Scrapy's RedirectMiddleware (600) follows them.
-DOWNLOADER_MIDDLEWARES = {"newsarchive.crawl.middlewares.RedirectLoopGuard": 650}
+SPIDER_MIDDLEWARES: dict[str, int] = {}
+DOWNLOADER_MIDDLEWARES = {
+    # The portal's scope (newsarchive.scope) replaces Scrapy's offsite filter, which knows
+    # neither ports nor addresses: one rule, so the two can never disagree.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    # Every request, before anything is sent for it (robots.txt is 100).
+    "newsarchive.crawl.middlewares.ScopeGuard": 50,
+    # Both see 3xx and meta-refresh answers before Scrapy follows them (RedirectMiddleware
+    # is 600, MetaRefreshMiddleware 580; answers pass from high numbers to low).
+    "newsarchive.crawl.middlewares.ScopeRedirects": 660,
+    "newsarchive.crawl.middlewares.RedirectLoopGuard": 650,
+}
 
 # Where the archive goes (``--db``; $NEWSARCHIVE_DB, as for every command, else data/archive.db).
 NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB") or "data/archive.db"
+# Seconds a write waits while another process holds the archive's write lock (a sqlite3
+# session in a transaction), saying so on stderr; then the crawl stops with status 3.
+NEWSARCHIVE_LOCK_WAIT = 600.0
 # Limits a researcher sets from the command line.
 NEWSARCHIVE_SINCE = None  # ISO date: stop paging a section once its list is older
 NEWSARCHIVE_MAX_PAGES = 0  # list pages per section, 0 = no limit

@@ -27,12 +27,21 @@ SAME = [
     ),
     ("http://www.gov.cn/a.html?spm=a2c4g.11186623&share=1&id=7", "http://www.gov.cn/a.html?id=7"),
     ("http://www.gov.cn/中文.html", "http://www.gov.cn/%E4%B8%AD%E6%96%87.html"),
+    # session ids, whatever their case and place
+    ("http://www.gov.cn/a.jsp;jsessionid=0A1B2C3D?id=7", "http://www.gov.cn/a.jsp?id=7"),
+    ("http://www.gov.cn/x;JSESSIONID=1/a.html", "http://www.gov.cn/x/a.html"),
+    ("http://www.gov.cn/a.php?PHPSESSID=abc&id=7", "http://www.gov.cn/a.php?id=7"),
+    ("http://www.gov.cn/a.asp?id=7&ASPSESSIONIDQQGGQ=XYZ", "http://www.gov.cn/a.asp?id=7"),
+    ("http://www.gov.cn/a.cfm?CFID=12&CFTOKEN=34&id=7", "http://www.gov.cn/a.cfm?id=7"),
+    ("http://www.gov.cn/a.html?sid=9f8e&SessionID=1", "http://www.gov.cn/a.html"),
 ]
 DIFFERENT = [
     ("http://www.gov.cn/a.html?id=7", "http://www.gov.cn/a.html?id=8"),
     ("http://www.gov.cn/a.html", "http://gov.cn/a.html"),
     ("http://www.gov.cn/news/index_2.html", "http://www.gov.cn/news/"),
     ("http://www.gov.cn/A.html", "http://www.gov.cn/a.html"),  # paths are case-sensitive
+    ("http://www.gov.cn/a.jsp;type=news", "http://www.gov.cn/a.jsp"),  # other path parameters select content
+    ("http://www.gov.cn/a.html?sidebar=1", "http://www.gov.cn/a.html"),
 ]
 
 

@@ -9,6 +9,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,9 +27,22 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?
 
 
 def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _DATE.fullmatch(value):
-        raise click.BadParameter("use an ISO date: 2024, 2024-05, 2024-05-01 or 2024-05-01T08:00")
+    if value is not None and not (_DATE.fullmatch(value) and _real_date(value)):
+        raise click.BadParameter(f"{value!r}: use an ISO date: 2024, 2024-05, 2024-05-01 or 2024-05-01T08:00")
     return value
+
+
+def _real_date(value: str) -> bool:
+    """Whether the month, day and time given exist (2024-13-45 does not)."""
+    try:
+        if len(value) > 10:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        elif len(value) > 4:
+            datetime.fromisoformat(value if len(value) == 10 else value + "-01")
+    except ValueError:
+        return False
+    return True
+
 
 
 portal_option = click.option("--portal", help="Only this portal.")

@@ -6,7 +6,6 @@ import difflib
 import re
 import shlex
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -70,13 +69,29 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return settings
 
 
-def _since(value: str | None) -> str | None:
+def _since(value: str | None, hint: str = "--since") -> str | None:
     if value is None:
         return None
+    from newsarchive.extract.dates import calendar_day
+
     try:
-        return date.fromisoformat(value).isoformat()
+        return calendar_day(value)
     except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--since") from None
+        raise click.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD", param_hint=hint) from None
+
+
+def check_settings(settings: dict[str, str]) -> dict[str, str]:
+    """The ``-s`` settings of newsarchive's own that have a form, checked (a usage error
+    here, not a crawl that misreads them)."""
+    if settings.get("NEWSARCHIVE_SINCE"):
+        settings["NEWSARCHIVE_SINCE"] = _since(settings["NEWSARCHIVE_SINCE"], "-s NEWSARCHIVE_SINCE") or ""
+    if "NEWSARCHIVE_LOCK_WAIT" in settings:
+        try:
+            if float(settings["NEWSARCHIVE_LOCK_WAIT"]) < 0:
+                raise ValueError
+        except ValueError:
+            raise click.BadParameter("seconds, 0 or more", param_hint="-s NEWSARCHIVE_LOCK_WAIT") from None
+    return settings
 
 
 @click.command("crawl")
@@ -112,7 +127,8 @@ def crawl_command(
 
     \b
     Exit status: 0 ok, 1 finished with errors, 2 usage error, 3 blocked or locked,
-    130 stopped by Ctrl-C, 143 stopped by SIGTERM (a plain rerun continues).
+    130 stopped by Ctrl-C, 143 stopped by SIGTERM (a plain rerun continues),
+    4 the Redis of --redis is down or refused the password.
     """
     from newsarchive.crawl.runner import CrawlOptions
     from newsarchive.portals import PortalError
@@ -122,7 +138,7 @@ def crawl_command(
     except PortalError as error:
         echo_lines("error", str(error))
         sys.exit(exitcodes.USAGE)
-    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **parse_overrides(overrides)}
+    settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **check_settings(parse_overrides(overrides))}
     if contact:
         settings["NEWSARCHIVE_CONTACT"] = contact
     options = CrawlOptions(
@@ -143,12 +159,16 @@ def crawl_command(
 def run_and_report(portals, options, command: str, rerun: str | None = None) -> int:
     """Run a crawl, print the table and where the archive is; return the exit status.
     ``rerun``: the command that continues an interrupted run (default: the crawl's own)."""
+    from newsarchive.crawl.distributed import RedisUnavailable
     from newsarchive.crawl.runner import run_crawl
     from newsarchive.store import ArchiveError, ArchiveLocked
 
     try:
         result = run_crawl(portals, options, command=command)
-    except ArchiveLocked as error:
+    except RedisUnavailable as error:  # a worker whose Redis is down or refused it
+        click.echo(f"error: {error}", err=True)
+        return exitcodes.UNAVAILABLE
+    except ArchiveLocked as error:  # another crawl, or a write lock held too long (ArchiveBusy)
         click.echo(f"error: {error}", err=True)
         return exitcodes.BLOCKED
     except ArchiveError as error:  # an unusable --db (read-only, full disk, not an archive)

@@ -33,7 +33,7 @@ def demo_portal_definition(base_url: str, articles: int, faults: bool = False, s
     return site, Portal(
         name="demo",
         title="示范县融媒体中心 (demo)",
-        allowed_hosts=(urlsplit(base_url).hostname or "127.0.0.1",),
+        allowed_hosts=(urlsplit(base_url).netloc,),
         sections=sections,
         politeness={"download_delay": 0.0, "autothrottle": False, "concurrent_requests_per_domain": 8},
         source="newsarchive demo",

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -48,6 +48,15 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
+def _redis_failed(settings: Any, error: Exception) -> NoReturn:
+    """One line naming the Redis (password redacted), exit status 4: cron sees it failed."""
+    from newsarchive.crawl.distributed import RedisUnavailable, unavailable
+
+    message = error if isinstance(error, RedisUnavailable) else unavailable(settings, error)
+    click.echo(f"error: {message}", err=True)
+    sys.exit(exitcodes.UNAVAILABLE)
+
+
 class _Progress:
     def __init__(self, every: float = 2.0) -> None:
         self.every, self.last = every, 0.0
@@ -79,10 +88,12 @@ def ingest_command(redis_url: str | None, db: Path, until_idle: float | None, ba
     tells the workers what is archived, so their crawls stay incremental.
 
     \b
-    Exit status: 0 ok, 1 items set aside, 2 usage error, 3 archive locked or another ingest running.
+    Exit status: 0 ok, 1 items set aside, 2 usage error, 3 archive locked or another ingest
+    running, 4 Redis down or refusing the password.
     """
     from redis.exceptions import RedisError
 
+    from newsarchive.crawl.distributed import RedisUnavailable
     from newsarchive.ingest import IngestBusy, ingest
     from newsarchive.store import ArchiveError, ArchiveLocked
 
@@ -96,9 +107,8 @@ def ingest_command(redis_url: str | None, db: Path, until_idle: float | None, ba
     except ArchiveError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(exitcodes.USAGE)
-    except RedisError as error:
-        click.echo(f"error: Redis: {error}", err=True)
-        sys.exit(exitcodes.ERRORS)
+    except (RedisUnavailable, RedisError) as error:  # down at the start, or gone while ingesting
+        _redis_failed(settings, error)
     click.echo(result.table)
     click.echo(f"\ningested {_summary(result.counts)}")
     click.echo(f"archive: {db}")
@@ -117,10 +127,13 @@ def enqueue_command(targets: tuple[str, ...], redis_url: str | None, sections: s
     already waiting (NEWSARCHIVE_REDIS_IDLE_CLOSE=0) or for seeding from another host.
     A crawl in progress is not seeded twice: its start pages passed the shared duplicate
     filter already.
+
+    \b
+    Exit status: 0 ok, 2 usage error, 4 Redis down or refusing the password.
     """
     from redis.exceptions import RedisError
 
-    from newsarchive.crawl.distributed import seed
+    from newsarchive.crawl.distributed import RedisUnavailable, seed
     from newsarchive.portals import PortalError
 
     try:
@@ -131,9 +144,8 @@ def enqueue_command(targets: tuple[str, ...], redis_url: str | None, sections: s
     settings = _settings(redis_url, overrides)
     try:
         queued = seed(portals, settings)
-    except RedisError as error:
-        click.echo(f"error: Redis: {error}", err=True)
-        sys.exit(exitcodes.ERRORS)
+    except (RedisUnavailable, RedisError) as error:
+        _redis_failed(settings, error)
     for name, count in queued.items():
         if count:
             click.echo(f"{name}: {count} start pages queued")

@@ -67,12 +67,20 @@ def redacted(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+class RedisUnavailable(Exception):
+    """The shared Redis cannot be used: down, unreachable, or it refused the password.
+    The message names it, password redacted (the commands exit with status 4)."""
+
+
 def run_worker(portals: list[Portal], options: Any) -> Any:
     """Crawl as one worker until the shared crawl is over; returns a CrawlResult whose
-    "new" counts are the articles sent to ingest."""
+    "new" counts are the articles sent to ingest. Raises RedisUnavailable first if the
+    Redis cannot be used (else Scrapy would log a traceback and the worker exit 0)."""
     from newsarchive.crawl.runner import crawl_portals, scrapy_settings
 
-    return crawl_portals(portals, scrapy_settings(portals, options, None))
+    settings = scrapy_settings(portals, options, None)
+    connect(settings).close()
+    return crawl_portals(portals, settings)
 
 
 def worker_settings(url: str, overrides: dict[str, Any] | None = None) -> Any:
@@ -90,12 +98,22 @@ def worker_settings(url: str, overrides: dict[str, Any] | None = None) -> Any:
 
 
 def connect(settings: Any) -> Any:
-    """A Redis client as the workers make it (scrapy-redis' connection defaults)."""
+    """A Redis client as the workers make it (scrapy-redis' connection defaults), tried
+    once; raises RedisUnavailable when that fails."""
+    from redis.exceptions import RedisError
     from scrapy_redis.connection import get_redis_from_settings
 
     server = get_redis_from_settings(settings)
-    server.ping()
+    try:
+        server.ping()
+    except RedisError as error:
+        raise unavailable(settings, error) from None
     return server
+
+
+def unavailable(settings: Any, error: Exception) -> RedisUnavailable:
+    """A Redis failure as one line naming the Redis, its password redacted."""
+    return RedisUnavailable(f"Redis at {redacted(settings.get('REDIS_URL') or '?')}: {error}")
 
 
 def seed(portals: Iterable[Portal], settings: Any) -> dict[str, int]:

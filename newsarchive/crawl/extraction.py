@@ -19,26 +19,31 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from newsarchive.extract import ExtractionError, extract_article
-from newsarchive.extract.continuation import continuation_urls
-from newsarchive.extract.decode import decode_html
 
-ArticleResult = tuple[dict[str, Any] | None, list[str], str | None]
+ArticleResult = tuple[dict[str, Any] | None, list[str], str | None, list[str]]
 
 
 def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
-    """(article as a dict, URLs of the pages that continue it, or the reason it is unreadable)."""
+    """(article as a dict, URLs of the pages that continue it, or the reason it is
+    unreadable, and what could not be read on the page: ``too_deep``)."""
     try:
         article = extract_article(body, url, selectors=selectors, content_type=content_type)
     except ExtractionError as error:
-        return None, [], error.reason
-    return article.to_dict(), continuation_urls(decode_html(body, content_type), url), None
+        return None, [], error.reason, []
+    return article.to_dict(), article.more_pages, None, article.notices
 
 
 def _quiet_worker(parent: int) -> None:
     """Set up a worker: Ctrl-C and SIGTERM are for the crawl process, which stops the
-    workers itself; and a worker whose crawl process died (SIGKILL) ends too."""
+    workers itself once it has drained; and a worker whose crawl process died (SIGKILL)
+    ends too.
+
+    SIGTERM is ignored, not left to kill: ``timeout``, systemd and ``kill -TERM -PGID``
+    signal the whole process group at once, and a worker dying then fails every article
+    in flight (BrokenProcessPool) while the crawl process is stopping gracefully.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
@@ -70,9 +75,25 @@ class Extractor:
         return await loop.run_in_executor(self.pool, read_article, body, url, dict(selectors) if selectors else None, content_type)
 
     def close(self) -> None:
+        """Let the workers finish what they hold and go; any still there after
+        ``STOP_GRACE`` seconds is killed (it ignores SIGTERM, which is what a broken pool
+        would use, so without this a stuck worker would hold up the crawl's exit)."""
         if self.pool is not None:
+            processes = list(getattr(self.pool, "_processes", {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
+            threading.Thread(target=_reap, args=(processes,), daemon=True, name="extractor-reaper").start()
+
+
+STOP_GRACE = 30.0
+
+
+def _reap(processes: list[Any]) -> None:
+    deadline = time.monotonic() + STOP_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -26,6 +26,7 @@ _KINDS = {
     "ConnectionRefusedError": "connection_refused",
     "ConnectError": "connection_refused",
     "RedirectLoop": "redirect_loop",
+    "OffsiteRedirect": "offsite_redirect",
     "IgnoreRequest": "ignored",
 }
 
@@ -53,6 +54,8 @@ def failure_kind(failure: Failure) -> str:
 def unreadable_kind(reason: str) -> str:
     """The kind of a page that arrived but is not a page we can read."""
     text = reason.lower()
+    if "nested deeper" in text:
+        return "too_deep"
     if "empty" in text:
         return "empty_page"
     if "binary" in text:

@@ -7,6 +7,7 @@ import ipaddress
 from typing import Any
 
 from newsarchive.portals import Portal
+from newsarchive.scope import parse_origin
 
 _NAMES = {"obey_robots": "ROBOTSTXT_OBEY", "autothrottle": "AUTOTHROTTLE_ENABLED"}
 LOOPBACK_SETTINGS = {"DOWNLOAD_DELAY": 0.0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
@@ -28,7 +29,7 @@ def is_loopback(host: str) -> bool:
 def portal_settings(portal: Portal) -> dict[str, Any]:
     """Scrapy settings for crawling this portal, to apply with the spider's priority."""
     settings: dict[str, Any] = {}
-    if portal.allowed_hosts and all(is_loopback(h) for h in portal.allowed_hosts):
+    if portal.allowed_hosts and all(is_loopback(parse_origin(h).host) for h in portal.allowed_hosts):
         settings.update(LOOPBACK_SETTINGS)
     for key, value in portal.politeness.items():
         settings[_NAMES.get(key, key.upper())] = value

@@ -16,19 +16,25 @@ from newsarchive import exitcodes
 _PREFIX = "newsarchive/section/"
 
 
+# Counters kept by kind: errors (the exit status counts them) and requests left out of
+# the portal's scope (links elsewhere: not errors).
+FAMILIES = ("errors", "out_of_scope")
+
+
 def section_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per-section counters out of the flat stats keys ``newsarchive/section/NAME/KEY``."""
+    """Per-section counters out of the flat stats keys ``newsarchive/section/NAME/KEY``
+    (``NAME/errors/KIND`` and ``NAME/out_of_scope/KIND`` for counts by kind)."""
     rows: dict[str, dict[str, Any]] = {}
     for key, value in stats.items():
         if not key.startswith(_PREFIX):
             continue
         rest = key[len(_PREFIX) :]
         # Section names may hold "/" (zero-configuration sections are URL paths).
-        section, counter = rest.rsplit("/errors/", 1) if "/errors/" in rest else rest.rsplit("/", 1)
-        counter = f"errors/{counter}" if "/errors/" in rest else counter
-        row = rows.setdefault(section, {"section": section, "list_pages": 0, "new": 0, "updated": 0, "known": 0, "blocked": 0, "errors": {}})
-        if counter.startswith("errors/"):
-            row["errors"][counter[len("errors/") :]] = row["errors"].get(counter[len("errors/") :], 0) + value
+        family = next((f for f in FAMILIES if f"/{f}/" in rest), None)
+        section, counter = rest.rsplit(f"/{family}/", 1) if family else rest.rsplit("/", 1)
+        row = rows.setdefault(section, {"section": section, "list_pages": 0, "new": 0, "updated": 0, "known": 0, "blocked": 0, **{f: {} for f in FAMILIES}})
+        if family:
+            row[family][counter] = row[family].get(counter, 0) + value
         elif counter == "list_pages":
             row["list_pages"] += value
         elif counter == "articles_new":
@@ -68,25 +74,29 @@ def walk_labels(walks: list[dict[str, Any]]) -> dict[str, str]:
 def render_table(rows: list[dict[str, Any]], walks: dict[str, str] | None = None) -> str:
     """The end-of-run table, one line per section and a total; with ``walks`` (section →
     label) a last column says whether each section's walk is complete."""
-    header: tuple[str, ...] = ("section", "list pages", "new", "updated", "known", "blocked", "errors")
+    header: tuple[str, ...] = ("section", "list pages", "new", "updated", "known", "blocked", "errors", "out of scope")
     if walks is not None:
         header += ("walk",)
+    numbers = ("list_pages", "new", "updated", "known", "blocked")
     lines = [header]
-    total = {"list_pages": 0, "new": 0, "updated": 0, "known": 0, "blocked": 0, "errors": {}}
-    for row in rows:
-        line: tuple[str, ...] = (row["section"], str(row["list_pages"]), str(row["new"]), str(row["updated"]), str(row["known"]), str(row["blocked"]), _errors(row["errors"]))
-        if walks is not None:
-            line += (walks.get(row["section"], "-"),)
+    total: dict[str, Any] = {**dict.fromkeys(numbers, 0), **{f: {} for f in FAMILIES}}
+    for row in [*rows, total]:
+        if row is total:
+            name = "total"
+        else:
+            name = row["section"]
+            for key in numbers:
+                total[key] += row[key]
+            for family in FAMILIES:
+                for kind, n in row.get(family, {}).items():
+                    total[family][kind] = total[family].get(kind, 0) + n
+        line: tuple[str, ...] = (name, *(str(row[key]) for key in numbers), *(_errors(row.get(f, {})) for f in FAMILIES))
+        if walks is not None and row is total:
+            unfinished = sum(1 for label in walks.values() if label.startswith("unfinished"))
+            line += (f"{unfinished} unfinished" if unfinished else "all complete" if walks else "-",)
+        elif walks is not None:
+            line += (walks.get(name, "-"),)
         lines.append(line)
-        for key in ("list_pages", "new", "updated", "known", "blocked"):
-            total[key] += row[key]
-        for kind, n in row["errors"].items():
-            total["errors"][kind] = total["errors"].get(kind, 0) + n
-    last: tuple[str, ...] = ("total", str(total["list_pages"]), str(total["new"]), str(total["updated"]), str(total["known"]), str(total["blocked"]), _errors(total["errors"]))
-    if walks is not None:
-        unfinished = sum(1 for label in walks.values() if label.startswith("unfinished"))
-        last += (f"{unfinished} unfinished" if unfinished else "all complete" if walks else "-",)
-    lines.append(last)
     widths = [max(_width(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for index, line in enumerate(lines):

@@ -82,12 +82,12 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
     Raises ArchiveLocked when another crawl holds the archive.
     """
     from newsarchive.crawl.distributed import redis_url_for, run_worker
-    from newsarchive.store import ArchiveError, open_archive
+    from newsarchive.store import ArchiveBusy, ArchiveError, open_archive
 
     redis_url = redis_url_for(options)
     if redis_url:  # a worker of a shared crawl: `newsarchive ingest` owns the archive
         return run_worker(portals, replace(options, redis_url=redis_url))
-    archive = open_archive(options.db)
+    archive = open_archive(options.db, lock_wait=lock_wait(options))
     try:
         with archive.lock(command=f"{command} {' '.join(p.name for p in portals)}"):
             run_id = archive.begin_run(command, [p.name for p in portals], _arguments(options))
@@ -103,8 +103,9 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
             except ArchiveError:
                 if not stopped_by:
                     raise
-            if stopped_by:  # the disk filled up or turned read-only during the crawl
-                raise ArchiveError(f"{stopped_by}; the crawl stopped, the archive keeps what was stored before")
+            if stopped_by:  # the disk filled up or turned read-only, or stayed locked, during the crawl
+                error = ArchiveBusy if result.stats.get("newsarchive/archive_busy") else ArchiveError
+                raise error(f"{stopped_by}; the crawl stopped, the archive keeps what was stored before")
             return result
     finally:
         archive.close()
@@ -154,6 +155,14 @@ def crawl_portals(portals: list[Portal], settings: Any) -> CrawlResult:
     if interrupted:
         status = exitcodes.for_signal(process.stopped_by) or exitcodes.INTERRUPTED
     return CrawlResult(status, rows, stats, interrupted)
+
+
+def lock_wait(options: CrawlOptions) -> float:
+    """NEWSARCHIVE_LOCK_WAIT from ``-s``, else the project's (validated by the command line)."""
+    import newsarchive.settings as defaults
+
+    return float(options.settings.get("NEWSARCHIVE_LOCK_WAIT", defaults.NEWSARCHIVE_LOCK_WAIT))
+
 
 
 def _arguments(options: CrawlOptions) -> dict[str, Any]:

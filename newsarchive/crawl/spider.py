@@ -24,6 +24,7 @@ from twisted.python.failure import Failure
 from newsarchive.crawl.antibot import is_challenge
 from newsarchive.crawl.extraction import Extractor
 from newsarchive.crawl.faults import failure_kind, unreadable_kind
+from newsarchive.crawl.middlewares import OffsiteRedirect, OutOfScope
 from newsarchive.crawl.walk import (
     ENTRY_FIELDS,
     entry_of,
@@ -34,11 +35,14 @@ from newsarchive.crawl.walk import (
     transient,
 )
 from newsarchive.extract import ExtractionError
+from newsarchive.extract.dates import calendar_day
+from newsarchive.extract.dom import NOTICES
 from newsarchive.extract.listing import extract_listing, page_kind
 from newsarchive.extract.model import PageRequest
 from newsarchive.extract.patterns import ATTACHMENT_RE
 from newsarchive.extract.section import section_name
 from newsarchive.portals import Portal
+from newsarchive.scope import Scope
 from newsarchive.store.canonical import canonical_url
 
 # Bounds on every walk, whatever the site says; the bound that stops a walk is reported
@@ -72,7 +76,7 @@ class PortalSpider(scrapy.Spider):
             raise ValueError("a PortalSpider needs a portal")
         super().__init__(portal.name, *args, **kwargs)
         self.portal = portal
-        self.allowed_hosts = portal.allowed_hosts
+        self.scope = Scope(portal.allowed_hosts, [s.url for s in portal.sections])  # read by the scope middlewares
         self.full = self.resume = False
         self.since: str | None = None
         self.max_pages = 0
@@ -100,6 +104,11 @@ class PortalSpider(scrapy.Spider):
         spider.full = settings.getbool("NEWSARCHIVE_FULL")
         spider.resume = settings.getbool("NEWSARCHIVE_RESUME")
         spider.since = settings.get("NEWSARCHIVE_SINCE") or None
+        if spider.since:
+            try:
+                spider.since = calendar_day(spider.since)
+            except ValueError:
+                raise ValueError(f"NEWSARCHIVE_SINCE={spider.since!r} is not a date: use YYYY-MM-DD") from None
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_PAGES")
         spider.page_cap = settings.getint("NEWSARCHIVE_PAGE_CAP", PAGE_CAP)
         spider.chain_cap = settings.getint("NEWSARCHIVE_CHAIN_CAP", CHAIN_CAP)
@@ -362,7 +371,7 @@ class PortalSpider(scrapy.Spider):
             yield blocked
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        article, more, unreadable = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        article, more, unreadable, notices = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
         if article is None and or_else is not None and unreadable_kind(unreadable or "") == "not_an_article":
             for record in or_else(response):
                 yield record
@@ -371,6 +380,7 @@ class PortalSpider(scrapy.Spider):
             for record in self._unreadable(response, ExtractionError(unreadable or "unreadable", response.url)):
                 yield record
             return
+        self._notices(response, notices)
         if self.since and article["published_at"] and article["published_at"][:10] < self.since:
             # Older than --since (reached along a 上一条/下一条 walk): the walk ends here,
             # and a run without that bound takes it up again.
@@ -405,7 +415,8 @@ class PortalSpider(scrapy.Spider):
 
         item = response.meta["item"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        part, _, _ = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        part, _, _, notices = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        self._notices(response, notices)
         if part is not None and part["body"]:
             join_part(item["article"], part)
             item["pages"].append(self.page_record(response, "article_part"))
@@ -481,6 +492,12 @@ class PortalSpider(scrapy.Spider):
             requests.append(request_for(child, self.parse_article, self.failed))
         return children, deferred, requests
 
+    def _notices(self, response: Response, notices: list[str]) -> None:
+        """Part of a page that was kept but could not be read whole (``too_deep``)."""
+        for notice in notices:
+            self.count(response.meta["section"], f"errors/{notice}")
+            self.logger.warning("%s: %s", response.url, NOTICES.get(notice, notice))
+
     def _unreadable(self, response: Response, error: ExtractionError) -> Iterator[Any]:
         section = response.meta.get("section", "?")
         kind = unreadable_kind(error.reason)
@@ -498,9 +515,15 @@ class PortalSpider(scrapy.Spider):
             self.logger.warning("blocked by an anti-bot challenge: %s (HTTP %s)", request.url, response.status)
             yield self.visit_item(self.visit(entry, "blocked"), self.page_record(response, "blocked", section=section))
             return
+        if isinstance(failure.value, OutOfScope) and not isinstance(failure.value, OffsiteRedirect):
+            self.count(section, f"out_of_scope/{failure.value.kind}")  # a link left alone, not an error
+            self.logger.debug("not fetched, %s", failure.value)
+            # Settled, not pending: a link out of scope stays out of scope on every run.
+            yield self.visit_item(self.visit(entry, f"out_of_scope_{failure.value.kind}"))
+            return
         kind = failure_kind(failure)
         self.count(section, f"errors/{kind}")
-        self.logger.warning("failed %s: %s", request.url, kind)
+        self.logger.warning("failed %s: %s", request.url, failure.value if isinstance(failure.value, OffsiteRedirect) else kind)
         visit = self.visit(entry, kind, retry=transient(kind))
         yield self.visit_item(visit, self.page_record(response, kind, section=section) if response is not None else None)
 

@@ -2,7 +2,8 @@
 
 decode → parse → read ``<meta>`` → drop furniture and hidden copies → headline → body
 container → paragraphs → meta line (between headline and body) → date, source,
-bylines → links. Each step is a pure function in its own module.
+bylines → links → the pages that continue a split article. Each step is a pure function
+in its own module.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from newsarchive.extract.body import (
     looks_like_list,
     split_deck,
 )
+from newsarchive.extract.continuation import continuation_urls
 from newsarchive.extract.decode import decode_html
 from newsarchive.extract.dom import (
+    TOO_DEEP,
     Element,
     drop_hidden,
     iter_lines,
-    parse_html,
+    parse_page,
     squash,
     strip_furniture,
     text_between,
@@ -67,7 +70,19 @@ def extract_article(
 
 
 def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], content_type: str | None) -> Article:
-    root = parse_html(decode_html(html, content_type))
+    root, dropped = parse_page(decode_html(html, content_type))
+    try:
+        article = _read(root, url, selectors)
+    except ExtractionError as error:
+        if dropped:  # the article may be in the part of the page the parser could not read
+            error.reason = f"{error.reason} ({TOO_DEEP})"
+        raise
+    if dropped:
+        article.notices.append("too_deep")
+    return article
+
+
+def _read(root: Element, url: str | None, selectors: Mapping[str, str]) -> Article:
     meta = read_meta(root)
     base = links.page_base(root, url, meta)
     strip_furniture(root)
@@ -77,6 +92,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
     body = find_body(root, _first(pinned.get("body")))
     if body is None:
         raise ExtractionError("no article text found", url)
+    more_pages = continuation_urls(body.element, url, base)
     raw_body = body_lines(body, None)
     if not raw_body:
         raise ExtractionError("no article text found", url)
@@ -127,6 +143,7 @@ def _extract(html: bytes | str, url: str | None, selectors: Mapping[str, str], c
         read_count=top_fields.read_count or bylines.read_count(top) or bylines.read_count(bottom[:200]),
     )
     article.prev_url, article.next_url = links.neighbours(root, base)
+    article.more_pages = more_pages
     return article
 
 

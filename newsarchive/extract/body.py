@@ -17,6 +17,7 @@ from lxml import etree
 
 from newsarchive.extract import patterns as P
 from newsarchive.extract.bylines import is_byline_line
+from newsarchive.extract.controls import strip_controls
 from newsarchive.extract.dates import find_dates
 from newsarchive.extract.dom import (
     BLOCK_TAGS,
@@ -316,8 +317,20 @@ def _is_credit_line(line: str) -> bool:
 
 
 def body_html(body: Body) -> str:
-    """The cleaned markup of the content: structural tags only, no attributes but src/href/alt."""
+    """The cleaned markup of the content: structural tags only, no attributes but
+    src/href/alt/title and table spans, and no link or picture that runs a script: the
+    markup is shown by whoever reads the archive (Datasette, an export opened in a browser)."""
     return "\n".join(_clean_html(part) for part in body.parts())
+
+
+_KEPT_ATTRIBUTES = frozenset(("src", "href", "alt", "title", "colspan", "rowspan"))
+# Browsers ignore white space and control characters anywhere in a URL's scheme.
+_IGNORED_IN_URL_RE = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:")
+
+
+def _runs_script(url: str) -> bool:
+    return _IGNORED_IN_URL_RE.sub("", url).lower().startswith(_SCRIPT_SCHEMES)
 
 
 def _clean_html(element: Element) -> str:
@@ -327,10 +340,10 @@ def _clean_html(element: Element) -> str:
         if not isinstance(el.tag, str):
             continue
         for name in list(el.attrib):
-            if name not in ("src", "href", "alt", "title", "colspan", "rowspan"):
+            if name not in _KEPT_ATTRIBUTES or (name in ("src", "href") and _runs_script(el.attrib[name])):
                 del el.attrib[name]
     etree.strip_tags(clone, "font", "span", "o:p", "center")
-    return lxml.html.tostring(clone, encoding="unicode", method="html").strip()
+    return strip_controls(lxml.html.tostring(clone, encoding="unicode", method="html").strip())
 
 
 __all__ = ["BLOCK_TAGS", "CELL_TAGS", "Body", "body_html", "body_lines", "find_body"]

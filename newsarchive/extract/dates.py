@@ -56,6 +56,16 @@ def normalize_text(text: str) -> str:
     return text.translate(_FULLWIDTH).replace("\xa0", " ")
 
 
+def calendar_day(text: str) -> str:
+    """A day a person gives (``--since``, a setting) as YYYY-MM-DD; ValueError for a day
+    that does not exist, since such a limit is compared as text with the dates pages show.
+
+    >>> calendar_day("2024-02-29")
+    '2024-02-29'
+    """
+    return date.fromisoformat(text.strip()).isoformat()
+
+
 def _today() -> date:
     return datetime.now().date()
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from newsarchive.extract.controls import strip_controls
 from newsarchive.extract.model import ExtractionError
 from newsarchive.extract.patterns import WIDGET_TOKEN_RE
 
@@ -22,16 +23,25 @@ _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.
 # Classes that mean display:none in the common front-end kits (AngularJS, Bootstrap).
 _HIDDEN_CLASSES = frozenset(("ng-hide", "hide", "hidden", "d-none"))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Removed before parsing: control characters, and the end tags of server-side includes
-# that close the document early (a header file ending in ``</body></html>``), which
-# browsers ignore but after which libxml2 drops or misplaces everything.
-_UNWANTED_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|</\s*(?:body|html)\s*>", re.I)
+# Removed before parsing (besides control characters): the end tags of server-side
+# includes that close the document early (a header file ending in ``</body></html>``),
+# which browsers ignore but after which libxml2 drops or misplaces everything.
+_UNWANTED_RE = re.compile(r"</\s*(?:body|html)\s*>", re.I)
+# Markup nested deeper than this is flattened after parsing (the extraction walks trees
+# recursively); libxml2 itself reads 256 levels, or 2048 with its "huge" option.
+MAX_DEPTH = 200
+TOO_DEEP = "markup nested deeper than 2048 levels: the rest of the page was dropped"
+# What an Article's ``notices`` mean, for the crawl's warnings.
+NOTICES = {"too_deep": TOO_DEEP}
 
 
 # Plain lxml elements: ``lxml.html``'s element classes cost a Python lookup for every
 # node touched, which was a fifth of the extraction time.
 Element = etree._Element
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_DEEP_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+# Tags kept when deep markup is flattened: the ones that make lines, links and pictures.
+_STRUCTURE_TAGS = frozenset(("p", "br", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th"))
 _STRING = etree.XPath("string()")
 
 
@@ -62,25 +72,71 @@ def squash(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _SPACE_RE.sub(" ", text).strip()
+    return _SPACE_RE.sub(" ", strip_controls(text)).strip()
 
 
 def parse_html(text: str) -> Element:
     """Parse page text into an lxml tree, refusing what is not a web page."""
+    return parse_page(text)[0]
+
+
+def parse_page(text: str) -> tuple[Element, bool]:
+    """Parse page text into an lxml tree, and say whether markup nested beyond what the
+    parser reads was dropped (the rest of the page is then missing).
+
+    Deep markup is common in old templates (hundreds of unclosed ``<font>``): such a page
+    is parsed again with libxml2's deeper limit and flattened below ``MAX_DEPTH``, so its
+    text is kept; only what lies deeper than 2048 levels is lost, and then it is said.
+    """
     text = _XML_DECL_RE.sub("", text, count=1)
     if not text.strip():
         raise ExtractionError("empty page")
     sample = text[:4000]
     if len(_CONTROL_RE.findall(sample)) > max(8, len(sample) // 50):
         raise ExtractionError("not an HTML page (binary content)")
-    text = _UNWANTED_RE.sub("", text)
-    try:
-        root = etree.fromstring(text, _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
-        raise ExtractionError(f"cannot parse HTML: {error}") from error
+    text = _UNWANTED_RE.sub("", strip_controls(text))
+    root = _parse(text, _PARSER)
+    dropped = False
+    if _too_deep(_PARSER):
+        root = _parse(text, _DEEP_PARSER)
+        dropped = _too_deep(_DEEP_PARSER)
+        flatten(root, MAX_DEPTH)
     if root is None or (root.find(".//body") is None and len(root) == 0):
         raise ExtractionError("cannot parse HTML: no document")
-    return root
+    return root, dropped
+
+
+def _parse(text: str, parser: etree.HTMLParser) -> Element:
+    try:
+        return etree.fromstring(text, parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        raise ExtractionError(f"cannot parse HTML: {error}") from error
+
+
+def _too_deep(parser: etree.HTMLParser) -> bool:
+    return any("excessive depth" in entry.message.lower() for entry in parser.error_log)
+
+
+def flatten(root: Element, limit: int) -> None:
+    """Unwrap elements nested deeper than ``limit``, keeping their text (and the tags that
+    make lines, links and pictures, unless those nest too)."""
+    for element in [e for e, depth in _depths(root) if depth == limit and len(e)]:
+        tags = {d.tag for d in element.iterdescendants() if isinstance(d.tag, str) and d.tag not in _STRUCTURE_TAGS}
+        if tags:
+            etree.strip_tags(element, *tags)
+        if max(depth for _, depth in _depths(element)) > 8:
+            etree.strip_tags(element, "*")  # structure tags nested in each other: text only
+
+
+def _depths(root: Element) -> Iterator[tuple[Element, int]]:
+    """Every element with its depth below ``root`` (1 for root), without recursion."""
+    depth = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            yield element, depth
+        else:
+            depth -= 1
 
 
 def strip_furniture(root: Element) -> None:

@@ -70,6 +70,10 @@ class Article:
     images: list[Image] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     read_count: int | None = None
+    # For the crawler, not part of the article's record (``to_dict`` leaves them out):
+    # the pages that continue a split article, and what could not be read on the page.
+    more_pages: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in ARTICLE_FIELDS}

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from newsarchive.store.archive import DEFAULT_PATH, Archive, ArchiveLock, open_archive
 from newsarchive.store.canonical import canonical_url
-from newsarchive.store.errors import ArchiveError, ArchiveLocked
+from newsarchive.store.errors import ArchiveBusy, ArchiveError, ArchiveLocked
 
 __all__ = [
     "DEFAULT_PATH",
     "Archive",
+    "ArchiveBusy",
     "ArchiveError",
     "ArchiveLock",
     "ArchiveLocked",

@@ -22,6 +22,7 @@ from newsarchive.store import articles, frontier, grams, raw, read, schema
 from newsarchive.store import lock as lock_row
 from newsarchive.store.errors import ArchiveError, explain
 from newsarchive.store.fields import dumps, utc_iso
+from newsarchive.store.waits import DEFAULT_LOCK_WAIT, TRY, waiting
 
 if TYPE_CHECKING:
     from newsarchive.store.search import Results
@@ -32,10 +33,11 @@ DEFAULT_PATH = "data/archive.db"
 class Archive:
     """An open archive. Not thread-safe: use it from one thread (the reactor's)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool, lock_wait: float = DEFAULT_LOCK_WAIT) -> None:
         self.conn = conn
         self.path = path
         self.readonly = readonly
+        self.lock_wait = lock_wait  # seconds a write waits for another process's lock
         self._depth = 0
         self._locks: list[ArchiveLock] = []
         self.migrated: list[str] = []  # migrations applied when this archive was opened
@@ -61,7 +63,10 @@ class Archive:
             raise ArchiveError(f"archive {self.path} was opened read-only")
         savepoint = f"sp{self._depth}"
         with self.guard("starting a transaction"):
-            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {savepoint}")
+            if self._depth == 0:  # takes SQLite's write lock: wait while another process has it
+                waiting(lambda: self.conn.execute("BEGIN IMMEDIATE"), self.path, "write", self.lock_wait)
+            else:
+                self.conn.execute(f"SAVEPOINT {savepoint}")
         self._depth += 1
         try:
             yield self
@@ -413,14 +418,20 @@ class ArchiveLock:
 
 
 def open_archive(
-    path: str | os.PathLike[str] = DEFAULT_PATH, readonly: bool = False, immutable: bool = False
+    path: str | os.PathLike[str] = DEFAULT_PATH,
+    readonly: bool = False,
+    immutable: bool = False,
+    lock_wait: float | None = None,
 ) -> Archive:
     """Open (or create) an archive: makes the folder, applies pending migrations, WAL.
 
     ``readonly=True`` opens an existing archive for reading only and never writes to it;
     ``immutable=True`` also tells SQLite the file cannot change (read-only media, where
-    WAL's shared-memory file cannot be made), so it takes no locks.
+    WAL's shared-memory file cannot be made), so it takes no locks. ``lock_wait`` is how
+    long, in seconds, a write waits while another process holds the archive's write lock
+    (default ``DEFAULT_LOCK_WAIT``), telling stderr it waits.
     """
+    lock_wait = DEFAULT_LOCK_WAIT if lock_wait is None else max(0.0, lock_wait)
     path = Path(path)
     if readonly or immutable:
         return _open_readonly(path, immutable)
@@ -441,7 +452,8 @@ def open_archive(
         )
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        # SQLite waits one short try for a lock; ``waiting`` tries again, saying so.
+        conn = sqlite3.connect(path, timeout=min(TRY, lock_wait), isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
@@ -451,12 +463,17 @@ def open_archive(
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA journal_size_limit = 67108864")
         grams.register(conn)  # every write to articles feeds the grams index through it
-        migrated = schema.apply(conn) if schema.pending(conn) else []
+        opened = conn
+        migrated = waiting(lambda: schema.apply(opened), path, "upgrade its schema", lock_wait) if schema.pending(conn) else []
+    except ArchiveError:
+        if conn is not None:
+            conn.close()
+        raise
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
         raise ArchiveError(explain(exc, "opening it", path)) from exc
-    archive = Archive(conn, path, readonly=False)
+    archive = Archive(conn, path, readonly=False, lock_wait=lock_wait)
     archive.migrated = migrated
     return archive
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from newsarchive.store.bounds import bounded_fields
 from newsarchive.store.canonical import canonical_url
 from newsarchive.store.fields import (
     EXTRACTED_COLUMNS,
@@ -78,12 +79,14 @@ _TOUCH = (
 
 def prepare(article: dict[str, Any], **context: Any) -> dict[str, Any]:
     """Column values of an article plus its derived keys and the fetch ``context``
-    (portal, section, requested_url, final_url, page_id, run_id, seen)."""
-    values, extra = article_columns(article)
+    (portal, section, requested_url, final_url, page_id, run_id, seen), every value made
+    fit for the archive first (see ``newsarchive.store.bounds``)."""
+    where = article.get("url") or context.get("final_url") or context.get("requested_url") or "?"
+    values, extra = article_columns(bounded_fields(article, where))
     fingerprint = simhash(values["body"])
     return {
         **values,
-        **context,
+        **bounded_fields(context, where),
         "extra": dumps(extra) if extra else None,
         "content_hash": content_hash(values),
         "title_key": title_key(values["title"]),

@@ -1,7 +1,10 @@
 """One spelling per page: the canonical URL that keys an article row.
 
 Portals link the same page as ``…/index.html`` and ``…/``, with sharing parameters
-(``?from=timeline``, ``utm_*``) and fragments; all of those must land on one row.
+(``?from=timeline``, ``utm_*``), fragments and session ids (``;jsessionid=…``,
+``?PHPSESSID=…``); all of those must land on one row. A session id matters most: a portal
+that puts a fresh one in every link would otherwise make every link a new page, and a
+crawl of thirty articles would never end.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ TRACKING_PARAMS = frozenset(
     }
 )
 TRACKING_PREFIXES = ("utm_",)
+# Session ids of Java, PHP, ASP and ColdFusion servers and home-made ones, in the query or
+# as path parameters (compared case-insensitively).
+SESSION_PARAMS = frozenset({"jsessionid", "sid", "sessionid", "session_id", "phpsessid", "cfid", "cftoken"})
+SESSION_PREFIXES = ("aspsessionid",)
 
 # Directory index documents: ``/news/index.html`` is served as ``/news/``.
 _INDEX_DOC = re.compile(r"/(?:index|default)\.(?:html?|shtml)$", re.IGNORECASE)
@@ -35,12 +42,29 @@ _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 def _is_tracking(pair: str) -> bool:
     key = pair.split("=", 1)[0].lower()
-    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES) or _is_session(key)
+
+
+def _is_session(key: str) -> bool:
+    return key in SESSION_PARAMS or key.startswith(SESSION_PREFIXES)
+
+
+def _without_session(path: str) -> str:
+    """The path without session path parameters (``/a.jsp;jsessionid=…``), others kept."""
+    if ";" not in path:
+        return path
+    segments = []
+    for segment in path.split("/"):
+        name, *params = segment.split(";")
+        kept = [p for p in params if not _is_session(p.split("=", 1)[0].lower())]
+        segments.append(";".join([name, *kept]))
+    return "/".join(segments)
 
 
 def canonical_url(url: str) -> str:
-    """The canonical form of ``url``: sorted query without tracking parameters, no
-    fragment, no index document, lower-case scheme and host, no default port."""
+    """The canonical form of ``url``: sorted query without tracking parameters and
+    session ids, no session path parameters, no fragment, no index document, lower-case
+    scheme and host, no default port."""
     url = url.strip()
     canon = canonicalize_url(url, keep_fragments=False)
     scheme, netloc, path, query, _ = urlsplit(canon)
@@ -50,7 +74,7 @@ def canonical_url(url: str) -> str:
     if default_port and netloc.endswith(default_port):
         netloc = netloc[: -len(default_port)]
     netloc = netloc.rstrip(".")
-    path = _INDEX_DOC.sub("/", path) or "/"
+    path = _INDEX_DOC.sub("/", _without_session(path)) or "/"
     query = "&".join(p for p in query.split("&") if p and not _is_tracking(p))
     return urlunsplit((scheme, netloc, path, query, ""))
 

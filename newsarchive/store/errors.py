@@ -15,6 +15,11 @@ class ArchiveLocked(ArchiveError):
         self.holder = holder or {}
 
 
+class ArchiveBusy(ArchiveLocked):
+    """Another process held SQLite's write lock for longer than the wait allows (a
+    user's ``sqlite3`` session in a transaction): exit status 3, like a held lock."""
+
+
 def explain(exc: BaseException, doing: str, path: object) -> str:
     """A message for a SQLite failure that says what failed, where, and what to do."""
     text = str(exc)

@@ -1,1 +1,1 @@
-"""Test support that is not a test: the chaos portal generator and its loopback server."""
+"""Test support that is not a test: generated portals and servers that misbehave, on loopback."""
