@@ -132,7 +132,7 @@ def _read(root: Element, url: str | None, selectors: Mapping[str, str]) -> Artic
         or top_fields.source
         or bottom_fields.source
         or above_fields.source
-        or _meta_source(meta),
+        or _meta_source(meta, "\n".join((above, top, bottom, *text_lines))),
         authors=_authors(pinned.get("authors"), top_fields, bottom_fields, text_lines),
         editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor or _closing_editor(text_lines),
         body="\n".join(text_lines),
@@ -246,9 +246,13 @@ def _published(
     return (iso, "url") if iso else (None, None)
 
 
-def _meta_source(meta: dict[str, str]) -> str | None:
+def _meta_source(meta: dict[str, str], shown: str) -> str | None:
+    """The source ``<meta>`` tag, when the page shows its value around the headline or in
+    the body (unlabelled beside the date, a closing signature): CMSs fill the tag with the
+    site's own name where the page names no source."""
     raw = first_of(meta, SOURCE_KEYS)
-    return bylines.clean_source(raw) if raw else None
+    value = bylines.clean_source(raw) if raw else None
+    return value if value and value in shown else None
 
 
 def _authors(

@@ -22,11 +22,13 @@ from newsarchive.extract.dates import find_dates
 from newsarchive.extract.dom import (
     BLOCK_TAGS,
     CELL_TAGS,
+    MOST_OF_PAGE,
     Element,
     hints,
     iter_lines,
     squash,
     text_content,
+    text_length,
 )
 
 _PUNCT_RE = re.compile(r"[，。；！？、：“”,;!?]")
@@ -112,6 +114,9 @@ def furniture_roots(root: Element) -> set[Element]:
             P.FURNITURE_WORD_RE.match(w) and not P.CONTENT_HINT_RE.search(w) for w in value.split()
         ):
             found.add(value.getparent())
+    if found:
+        total = text_length(root)
+        found = {el for el in found if text_length(el) <= MOST_OF_PAGE * total}
     return found
 
 

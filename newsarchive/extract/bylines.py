@@ -52,7 +52,7 @@ def split_labels(text: str) -> list[tuple[str, str]]:
         value = text[last_end : match.start()]
         if pairs or value.strip() or last_label:
             pairs.append((last_label, value.strip()))
-        last_label = match.group("label") or match.group("staff") or "文/"
+        last_label = match.group("label") or match.group("staff") or match.group("sourced") or "文/"
         last_end = match.end()
     pairs.append((last_label, text[last_end:].strip()))
     return [(label, value) for label, value in pairs if label or value]
@@ -66,7 +66,7 @@ def clean_source(value: str) -> str | None:
     >>> clean_source("光明网-《光明日报》")
     '光明网-光明日报'
     """
-    value = value.replace("\xa0", " ").strip()
+    value = P.WIDGET_TOKEN_RE.sub(" ", value.replace("\xa0", " ")).strip()  # 来源：【打印】: none
     value = P.SOURCE_STOP_RE.split(value, maxsplit=1)[0]
     value = value.strip(_TRIM)
     match = _BRACKETED_RE.match(value)

@@ -161,10 +161,25 @@ _HIDING_VALUES = etree.XPath("//@style | //@class | //@hidden | //@aria-hidden")
 _MAYBE_HIDING_RE = re.compile(r"none|hidden|hide|true|^$", re.I)
 
 
+# An element holding more than this share of the page's text is the page itself, whatever
+# its attributes say: hidden until a script shows it (``<body style="visibility:
+# hidden">``, WeChat's ``js_content``), or a wrapper named like furniture (``<div
+# id="nav">`` around the whole page).
+MOST_OF_PAGE = 0.6
+
+
+def text_length(el: Element) -> int:
+    """Characters of an element's text, white space at the ends of each piece aside."""
+    return sum(len(text.strip()) for text in el.itertext())
+
+
 def drop_hidden(root: Element) -> int:
     """Remove hidden subtrees (elderly-mode or mobile copies, spider-only blocks)."""
     candidates = {value.getparent() for value in _HIDING_VALUES(root) if _MAYBE_HIDING_RE.search(value)}
     hidden = [el for el in candidates if is_hidden(el)]
+    if hidden:
+        total = text_length(root)
+        hidden = [el for el in hidden if text_length(el) <= MOST_OF_PAGE * total]
     for el in hidden:
         drop_tree(el)
     return len(hidden)

@@ -40,6 +40,8 @@ _label_alt = alternatives(ALL_LABELS)
 _staff_alt = alternatives(AUTHOR_LABELS + EDITOR_LABELS)
 LABEL_RE = re.compile(
     rf"(?P<label>{_label_alt})\s*[:：]|(?P<staff>{_staff_alt})\s*/(?=\s*[\u4e00-\u9fff])|(?P<slash>文\s*/|图\s*/|文图\s*/)"
+    # "本文来源于北京商报": a source named in a sentence, without a colon.
+    r"|(?:本文|本稿|文章)(?P<sourced>来源于)\s*(?=[\u4e00-\u9fff《])"
 )
 
 # Breadcrumb introductions and separators.
