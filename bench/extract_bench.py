@@ -1,7 +1,12 @@
-"""Article extraction benchmark: newsarchive against GNE and trafilatura on the saved
-fixture pages, scored with the same metrics as the golden test.
+"""Article extraction benchmark: newsarchive against GNE and trafilatura on saved pages,
+scored as ../shared/reference/LABEL_SPEC.md says (the metrics of the golden test).
 
-    python bench/extract_bench.py [--passes 5] [--fixtures tests/fixtures/articles]
+    python bench/extract_bench.py [--passes 5] [--set NAME=FOLDER ...]
+
+The default sets: ``fixtures`` (tests/fixtures/articles, the pages the extractor is
+developed against), ``corpus-dev`` (tests/corpus/dev) and ``corpus-test``
+(tests/corpus/test: portals of their own, labelled by reading the page, scored and never
+tuned on). A row per set and tool; speed is measured over every page of every set.
 
 Every tool gets the same pages in one process: newsarchive the raw bytes (it decodes
 them itself), GNE and trafilatura the text decoded beforehand, outside their timing.
@@ -24,10 +29,14 @@ from pathlib import Path
 from newsarchive.extract import ExtractionError, extract_article
 from newsarchive.extract.dates import parse_date
 from newsarchive.extract.decode import decode_html
-from newsarchive.quality import bigram_f1, date_exact, names_equal, same_day, text_equal
+from newsarchive.quality import score_fields
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "articles"
-F1_GOOD = 0.95
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+SETS = {
+    "fixtures": TESTS / "fixtures" / "articles",
+    "corpus-dev": TESTS / "corpus" / "dev",
+    "corpus-test": TESTS / "corpus" / "test",
+}
 _AUTHOR_SPLIT_RE = re.compile(r"[\s,，、;；/|]+")
 
 
@@ -54,11 +63,27 @@ Tool = Callable[[Case], Fields]
 
 
 def load_cases(folder: Path) -> list[Case]:
+    """The article pages of a folder of NAME.html + NAME.json (pages labelled ``other``
+    are left out); a page's URL from the label, else from PROVENANCE.tsv beside it."""
+    urls = _provenance_urls(folder / "PROVENANCE.tsv")
     cases = []
     for expected_path in sorted(folder.glob("*.json")):
+        expected = json.loads(expected_path.read_text("utf-8"))
+        if expected.get("kind", "article") != "article":
+            continue
+        expected.setdefault("url", urls.get(expected_path.stem + ".html"))
         html = expected_path.with_suffix(".html").read_bytes()
-        cases.append(Case(expected_path.stem, html, decode_html(html), json.loads(expected_path.read_text("utf-8"))))
+        cases.append(Case(expected_path.stem, html, decode_html(html), expected))
     return cases
+
+
+def _provenance_urls(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    lines = path.read_text("utf-8").splitlines()
+    header = lines[0].split("\t")
+    rows = (dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:])
+    return {r["file"]: r["original_url"] for r in rows if r.get("original_url", "").startswith("http")}
 
 
 def run_newsarchive(case: Case) -> Fields:
@@ -117,24 +142,6 @@ def _split_authors(value: object) -> list[str]:
     return [name for name in _AUTHOR_SPLIT_RE.split(str(value or "")) if name]
 
 
-def _day(predicted: str | None, expected: str | None) -> bool:
-    return predicted is None if expected is None else same_day(predicted, expected)
-
-
-def score(results: list[tuple[Fields, dict]]) -> dict[str, float]:
-    n = len(results) or 1
-    f1s = [bigram_f1(got.body, exp["body"]) for got, exp in results]
-    return {
-        "title": sum(text_equal(got.title, exp["title"]) for got, exp in results) / n,
-        "date_day": sum(_day(got.published_at, exp["published_at"]) for got, exp in results) / n,
-        "date_exact": sum(date_exact(got.published_at, exp["published_at"]) for got, exp in results) / n,
-        "source": sum(text_equal(got.source, exp["source"]) for got, exp in results) / n,
-        "authors": sum(names_equal(got.authors, exp["authors"]) for got, exp in results) / n,
-        "body_f1": statistics.fmean(f1s) if f1s else 0.0,
-        "body_good": sum(f >= F1_GOOD for f in f1s) / n,
-    }
-
-
 def pages_per_second(tools: dict[str, Tool], cases: list[Case], passes: int) -> dict[str, float]:
     """Median over passes of pages per second, one pass being every page once; the tools
     take turns within each pass and CPU time is counted, so a busy machine slows them alike."""
@@ -151,30 +158,32 @@ def pages_per_second(tools: dict[str, Tool], cases: list[Case], passes: int) -> 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--passes", type=int, default=5, help="timing passes over all pages (median taken)")
-    parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="folder of NAME.html + NAME.json")
+    parser.add_argument("--set", action="append", metavar="NAME=FOLDER", help="a folder of NAME.html + NAME.json (repeatable; default: the three sets)")
     args = parser.parse_args(argv)
 
-    cases = load_cases(args.fixtures)
+    sets = dict(s.split("=", 1) for s in args.set) if args.set else SETS
+    cases = {name: load_cases(Path(folder)) for name, folder in sets.items()}
     tools: dict[str, Tool] = {"newsarchive": run_newsarchive}
     for name, make in (("GNE", make_gne), ("trafilatura", make_trafilatura)):
         try:
             tools[name] = make()
         except ImportError as error:  # the bench extra is not installed
             print(f"<!-- {name} skipped: {error} -->")
-    rows = {name: score([(tool(case), case.expected) for case in cases]) for name, tool in tools.items()}
-    for name, speed in pages_per_second(tools, cases, args.passes).items():
-        rows[name]["speed"] = speed
-    base = rows.get("GNE", {}).get("speed")
+    every = [case for group in cases.values() for case in group]
+    speeds = pages_per_second(tools, every, args.passes)
+    base = speeds.get("GNE")
 
-    print(f"{len(cases)} pages, speed = median of {args.passes} passes\n")
-    print("| tool | title exact | date same day | date exact | source exact | authors | body F1 mean | body F1 ≥ 0.95 | pages/s | speed vs GNE |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for name, row in rows.items():
-        ratio = f"{row['speed'] / base:.1f}×" if base else "–"
-        print(
-            f"| {name} | {row['title']:.3f} | {row['date_day']:.3f} | {row['date_exact']:.3f} | {row['source']:.3f} "
-            f"| {row['authors']:.3f} | {row['body_f1']:.3f} | {row['body_good']:.3f} | {row['speed']:.1f} | {ratio} |"
-        )
+    print(f"{len(every)} pages; speed = median of {args.passes} passes over all of them\n")
+    print("| set | pages | tool | title exact | date same day | date exact | source exact | authors | body F1 mean | body F1 ≥ 0.95 | pages/s | speed vs GNE |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for set_name, group in cases.items():
+        for name, tool in tools.items():
+            row = score_fields((tool(case), case.expected) for case in group)
+            ratio = f"{speeds[name] / base:.1f}×" if base else "–"
+            print(
+                f"| {set_name} | {len(group)} | {name} | {row['title']:.3f} | {row['date_day']:.3f} | {row['date_exact']:.3f} "
+                f"| {row['source']:.3f} | {row['authors']:.3f} | {row['body_f1']:.3f} | {row['body_good']:.3f} | {speeds[name]:.1f} | {ratio} |"
+            )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 _DROP_RE = re.compile(r"[\s\u3000\xa0]+")
 
@@ -57,3 +58,38 @@ def text_equal(predicted: str | None, expected: str | None) -> bool:
 
 def names_equal(predicted: Iterable[str] | None, expected: Iterable[str] | None) -> bool:
     return {norm_text(x) for x in predicted or []} == {norm_text(x) for x in expected or []}
+
+
+F1_GOOD = 0.95  # a body counts as good from this bigram F1 (LABEL_SPEC.md)
+
+
+def label_date(value: str | None) -> str | None:
+    """A label's ``published_at`` ("2024-04-18 11:12") as ISO 8601 at its precision."""
+    from newsarchive.extract.dates import parse_date
+
+    return parse_date(str(value)) if value else None
+
+
+def score_fields(results: Iterable[tuple[Any, dict[str, Any]]]) -> dict[str, float]:
+    """Shares of pages right per field, as LABEL_SPEC.md scores them, over pairs of
+    (an extraction with ``title``, ``published_at``, ``source``, ``authors`` and ``body``
+    attributes, its label). A missing extraction (None) is wrong on every field."""
+    pairs = list(results)
+    n = len(pairs) or 1
+    rows = []
+    for got, label in pairs:
+        expected_date = label_date(label["published_at"])
+        fields = {name: getattr(got, name, None) for name in ("title", "published_at", "source", "authors", "body")}
+        f1 = bigram_f1(fields["body"], label["body"]) if got is not None else 0.0
+        rows.append(
+            {
+                "title": text_equal(fields["title"], label["title"]),
+                "date_day": fields["published_at"] is None if expected_date is None else same_day(fields["published_at"], expected_date),
+                "date_exact": date_exact(fields["published_at"], expected_date),
+                "source": text_equal(fields["source"], label["source"]),
+                "authors": names_equal(fields["authors"], label["authors"]),
+                "body_f1": f1,
+                "body_good": f1 >= F1_GOOD,
+            }
+        )
+    return {key: sum(row[key] for row in rows) / n for key in ("title", "date_day", "date_exact", "source", "authors", "body_f1", "body_good")}
