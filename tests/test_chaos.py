@@ -261,13 +261,16 @@ def kill_group(proc: subprocess.Popen) -> None:
 
 
 def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # pragma: no cover
-        return True
-    return True
+    """Whether a process of the group still runs. Zombies do not count: where PID 1 does
+    not reap orphans (some containers), a killed worker stays a zombie for good."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def copy_archive(source: Path, target: Path) -> Path:

@@ -34,7 +34,6 @@ from newsarchive.crawl.walk import (
     request_for,
     transient,
 )
-from newsarchive.crawl.middlewares import OffsiteRedirect, OutOfScope
 from newsarchive.extract import ExtractionError
 from newsarchive.extract.dates import calendar_day
 from newsarchive.extract.dom import NOTICES
