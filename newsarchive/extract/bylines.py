@@ -23,6 +23,14 @@ _ROLE_QUALIFIER_RE = re.compile(r"(?:^|(?<=[\s（(]))[\u4e00-\u9fff]{1,4}(?=(?:�
 # Words of page furniture that sit beside a byline ("作者：张三 <a>查看更多</a>").
 _NOT_A_NAME_RE = re.compile(r"查看|更多|返回|点击|阅读|分享|收藏|打印|关闭|评论|下载|登录|注册|关注|首页|全文|原文|链接|相关|推荐")
 _ORGANIZATION_RE = re.compile(r"(?:报|网|社|台|中心|局|委|办|部|院|所|站|厅|处|会|团|队|组|室|馆|公司|集团|政府|频道|客户端)$")
+# A label word that is the object of speech ("告诉记者：", "对记者说：") opens a quotation.
+_SPOKEN_TO_RE = re.compile(r"(?:告诉|对|向|跟|接受|问|答)$")
+_QUOTES = frozenset("“\"「『‘'")
+# Who the author is, after the name: "，系……", "，现任……", "，……教授".
+_DESCRIPTION_RE = re.compile(r"[，,]\s*(?:系|现任|现为|为|是)[^，,；;]*")
+# Words around a byline that name no person: the place a report is filed from (a word
+# glued before 报道/发自) and who gave the pictures.
+_NOT_A_BYLINE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:报道|发自)|(?:受访者|受访单位|网友|读者|资料)?(?:供图|供稿|提供)")
 _NAME_SPLIT_RE = re.compile(r"[\s,，、;；/|｜]+")
 
 
@@ -49,6 +57,8 @@ def split_labels(text: str) -> list[tuple[str, str]]:
     last_label = ""
     last_end = 0
     for match in P.LABEL_RE.finditer(text):
+        if _SPOKEN_TO_RE.search(text, 0, match.start()) and text[match.end() :].lstrip()[:1] in _QUOTES:
+            continue  # "村民告诉记者：“……”": a quotation, not a byline
         value = text[last_end : match.start()]
         if pairs or value.strip() or last_label:
             pairs.append((last_label, value.strip()))
@@ -87,6 +97,8 @@ def split_names(value: str) -> list[str]:
     ['张三', '李四', '王五']
     """
     value = normalize_text(value)
+    value = _DESCRIPTION_RE.sub("", value)  # "南帆，系福建师范大学……研究员"
+    value = _NOT_A_BYLINE_RE.sub(" ", value)  # "山东冠县报道", "受访者供图"
     value = re.sub(r"[（(][^）)]*[）)]", " ", value)
     value = P.OUTLET_BEFORE_ROLE_RE.sub(" ", value)
     value = _ROLE_QUALIFIER_RE.sub(" ", value)
@@ -232,6 +244,10 @@ def trailing_authors(lines: list[str]) -> list[str]:
         match = P.TRAILING_BYLINE_RE.search(line)
         if match:
             return split_names(match.group("names"))
+    last = lines[-1].strip() if lines else ""
+    match = P.TRAILING_NAMES_LINE_RE.match(last)
+    if match and not P.NOT_SIGNATURE_RE.search(last):
+        return split_names(match.group("names"))
     return []
 
 

@@ -150,6 +150,10 @@ OUTLET_BEFORE_ROLE_RE = re.compile(
 TRAILING_BYLINE_RE = re.compile(
     r"[（(]\s*(?:文\s*/\s*图|图\s*/\s*文|文图|文|图|记者|作者|通讯员|摄影|撰稿)\s*[:：/]?\s*(?P<names>[^（）()]{2,30})[）)]\s*$"
 )
+# A signature of names alone, on a line of its own at the end: "（袁源）", "（张三 李四）".
+TRAILING_NAMES_LINE_RE = re.compile(r"^[（(]\s*(?P<names>[\u4e00-\u9fff]{2,3}(?:[\s、，,]+[\u4e00-\u9fff]{2,3}){0,3})\s*[）)]$")
+# What such a line says when it holds no name: "（待续）", "（完）", "（资料图）".
+NOT_SIGNATURE_RE = re.compile(r"待续|未完|续完|全文完|完结|资料|图片|视频|供图|配图|题图|原标题|附件|注释|说明|摘要|节选|下同|同上")
 # A dateline lead without the word 记者: "新华社北京5月19日电（刘艺、杨吉）".
 DATELINE_NAMES_RE = re.compile(r"^.{0,30}?\d{1,2}日\s*(?:电|讯)\s*[（(](?P<inner>[^（）()]{2,30})[）)]")
 # A dateline that opens a news story; lines above it are a headline block.
