@@ -389,6 +389,15 @@ class PortalSpider(scrapy.Spider):
             yield self.visit_item(visit, self.page_record(response, "article"))
             return
         children, deferred, requests = self._neighbours(article["prev_url"], article["next_url"], entry)
+        if self.is_known(response.url) and not response.meta.get("recheck"):
+            # An archived article fetched again as a walk's start, for its neighbours: it
+            # is not read again, nor are its later pages (--recheck and --full do that).
+            self.count(key, "articles_unchanged")
+            visit = self.visit(entry, "article", response, children=children, deferred=deferred)
+            yield self.visit_item(visit, self.page_record(response, "article"))
+            for request in requests:
+                yield request
+            return
         item = {
             "kind": "article",
             "portal": self.portal.name,
