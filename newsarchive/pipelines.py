@@ -15,6 +15,15 @@ from twisted.python.threadpool import ThreadPool
 from newsarchive.store import Archive, ArchiveBusy, ArchiveError, open_archive
 from newsarchive.store.waits import DEFAULT_LOCK_WAIT
 
+# The articles a crawl hands to Scrapy's feed exports: those it archived or found as they
+# were (an alias is a URL of an article already handed on).
+FED_OUTCOMES = ("new", "updated", "unchanged")
+
+
+class ArticleRecord(dict):
+    """An archived article's export fields: what the pipeline hands on to Scrapy's feed
+    exports (``newsarchive.crawl.feeds`` lets only these through)."""
+
 
 class ArchivePipeline:
     """Writes ``page`` and ``article`` items; counts new/known/updated per section.
@@ -32,6 +41,8 @@ class ArchivePipeline:
         self.lock = None
         self.own_run = False
         self.writer: ThreadPool | None = None
+        # Feed exports (-o/-O, FEEDS) get each article as `newsarchive export` writes it.
+        self.feeds = bool(crawler.settings.getdict("FEEDS"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -74,7 +85,7 @@ class ArchivePipeline:
         from twisted.internet import reactor  # the one Scrapy installed (never at import time)
 
         assert self.archive is not None and self.writer is not None
-        written = deferToThreadPool(reactor, self.writer, write_item, self.archive, item, self.run_id)
+        written = deferToThreadPool(reactor, self.writer, self._write, item)
         try:
             outcome = await maybe_deferred_to_future(written)
         except ArchiveError as error:
@@ -84,7 +95,17 @@ class ArchivePipeline:
                 self.stats.set_value("newsarchive/archive_busy", True)
             self._stop(str(error))
             raise DropItem(f"not stored: {error}") from error
-        return count_outcome(self.stats, item, outcome)
+        outcome, record = outcome
+        summary = count_outcome(self.stats, item, outcome)
+        return ArticleRecord(record) if record is not None else summary
+
+    def _write(self, item: dict[str, Any]) -> tuple[str, dict[str, Any] | None]:
+        """Store the item; with feeds, read back the article as the archive holds it."""
+        assert self.archive is not None
+        outcome = write_item(self.archive, item, self.run_id)
+        if self.feeds and item.get("kind") == "article" and outcome in FED_OUTCOMES:
+            return outcome, self.archive.article_record(item["portal"], item["final_url"])
+        return outcome, None
 
     def _stop(self, message: str) -> None:
         if self.stats.get_value("newsarchive/archive_error"):

@@ -46,6 +46,9 @@ CONCURRENT_ITEMS = 4
 EXTENSIONS = {
     "newsarchive.crawl.report.ProgressLine": 10,
     "newsarchive.crawl.logs.OneLineNetworkErrors": 0,
+    # Feeds (-o/-O, FEEDS) carry archived articles only, with the export's fields.
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "newsarchive.crawl.feeds.ArticleFeeds": 0,
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
 }

@@ -107,6 +107,8 @@ def check_settings(settings: dict[str, str]) -> dict[str, str]:
 @click.option("--redis", "redis_url", metavar="URL", help="Share the queue with other workers (redis://HOST:6379/0).")
 @click.option("--contact", help="A URL or e-mail address for the User-Agent, so site owners can reach you.")
 @click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE", help="A Scrapy setting, as with scrapy -s.")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE", help="Also write the articles to FILE, appending (a Scrapy feed: .jsonl, .json, .csv, .xml; FILE:FORMAT).")
+@click.option("-O", "--overwrite-output", "overwrites", multiple=True, metavar="FILE", help="As -o, replacing FILE.")
 @click.option("--quiet", is_flag=True, help="No progress line and no log, only the end-of-run table.")
 def crawl_command(
     targets: tuple[str, ...],
@@ -121,6 +123,8 @@ def crawl_command(
     redis_url: str | None,
     contact: str | None,
     overrides: tuple[str, ...],
+    outputs: tuple[str, ...],
+    overwrites: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Crawl portals (names from spiders/) or section/article URLs into the archive.
@@ -141,6 +145,8 @@ def crawl_command(
     settings = {"LOG_LEVEL": "ERROR" if quiet else "WARNING", **check_settings(parse_overrides(overrides))}
     if contact:
         settings["NEWSARCHIVE_CONTACT"] = contact
+    if outputs or overwrites:
+        settings["FEEDS"] = _feeds(list(outputs), list(overwrites), len(portals))
     options = CrawlOptions(
         db=db,
         since=_since(since),
@@ -154,6 +160,25 @@ def crawl_command(
         settings=settings,
     )
     sys.exit(run_and_report(portals, options, "crawl"))
+
+
+def _feeds(outputs: list[str], overwrites: list[str], portals: int) -> dict[str, dict]:
+    """FEEDS for -o/-O, read as ``scrapy crawl`` reads them; several portals crawl side by
+    side, so each needs a file of its own (``%(name)s`` in the name)."""
+    from scrapy.exceptions import UsageError
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import feed_process_params_from_cli
+
+    if portals > 1 and any("%(name)s" not in uri for uri in outputs + overwrites):
+        echo_lines("error", "several portals write several feeds: put %(name)s in the file name (-o items-%(name)s.jsonl)")
+        sys.exit(exitcodes.USAGE)
+    scrapy_settings = Settings()
+    scrapy_settings.setmodule("newsarchive.settings")
+    try:
+        return feed_process_params_from_cli(scrapy_settings, outputs or None, overwrite_output=overwrites or None)
+    except UsageError as error:  # a format Scrapy has no exporter for, -o and -O together
+        echo_lines("error", str(error))
+        sys.exit(exitcodes.USAGE)
 
 
 def run_and_report(portals, options, command: str, rerun: str | None = None) -> int:

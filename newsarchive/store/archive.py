@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsarchive.store import articles, frontier, grams, raw, read, schema
 from newsarchive.store import lock as lock_row
+from newsarchive.store.canonical import canonical_url
 from newsarchive.store.errors import ArchiveError, explain
 from newsarchive.store.fields import dumps, utc_iso
 from newsarchive.store.waits import DEFAULT_LOCK_WAIT, TRY, waiting
@@ -358,6 +359,11 @@ class Archive:
         """Articles one by one (streamed), filtered by portal, section, since, until."""
         with self.guard("reading articles"):
             yield from read.iter_articles(self.conn, **filters)
+
+    def article_record(self, portal: str, url: str) -> dict[str, Any] | None:
+        """One article's export fields, found by any of its URLs (as ``iter_articles``)."""
+        with self.guard("reading an article"):
+            return read.article_record(self.conn, portal, canonical_url(url))
 
     def iter_pages(self, **filters: Any) -> Iterator[dict[str, Any]]:
         """Stored fetches one by one (streamed), bodies decompressed."""

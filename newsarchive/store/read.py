@@ -95,6 +95,18 @@ def iter_articles(
         yield decode_json(dict(zip(columns, row, strict=True)), (*JSON_COLUMNS, "aliases"))
 
 
+def article_record(conn: sqlite3.Connection, portal: str, canonical: str) -> dict[str, Any] | None:
+    """The export columns of the portal's article at a canonical URL (its own or an alias's)."""
+    cursor = conn.execute(
+        _ARTICLE_SELECT + " WHERE a.portal = ? AND (a.canonical_url = ? OR a.id IN "
+        "(SELECT article_id FROM article_aliases WHERE canonical_url = ?))",
+        (portal, canonical, canonical),
+    )
+    columns = [d[0] for d in cursor.description]
+    row = cursor.fetchone()
+    return decode_json(dict(zip(columns, row, strict=True)), (*JSON_COLUMNS, "aliases")) if row else None
+
+
 _PAGE_COLUMNS = (
     "id",
     "run_id",
