@@ -26,11 +26,12 @@ from typing import Any
 from newsarchive import exitcodes
 from newsarchive.crawl import redis_codec, redis_known, redis_state
 from newsarchive.crawl.distributed import connect, redacted
+from newsarchive.crawl.pipelines import _jsonable, count_outcome, write_item
 from newsarchive.crawl.redis_keys import Keys
 from newsarchive.crawl.redis_scheduler import worker_id
 from newsarchive.crawl.report import exit_status, render_table, section_rows
-from newsarchive.pipelines import _jsonable, count_outcome, write_item
-from newsarchive.store import Archive, canonical_url, open_archive
+from newsarchive.store import Archive, open_archive
+from newsarchive.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 

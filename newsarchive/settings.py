@@ -38,7 +38,7 @@ DNS_TIMEOUT = 20
 # One request per article, whatever tracking parameters its links carry.
 REQUEST_FINGERPRINTER_CLASS = "newsarchive.crawl.fingerprint.CanonicalFingerprinter"
 
-ITEM_PIPELINES = {"newsarchive.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {"newsarchive.crawl.pipelines.ArchivePipeline": 300}
 # The archive pipeline is synchronous, so parallel item processing buys nothing; Scrapy
 # starts this many tasks for every response's output, which at the default (100) costs
 # more than the extraction itself.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive.quality import bigram_f1, norm_text
-from newsarchive.store.canonical import canonical_url
+from newsarchive.urls import canonical_url
 
 ROOT = Path(__file__).resolve().parent.parent
 # Loopback only, no waiting between requests: the tests measure behaviour, not politeness.

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newsarchive.store import canonical_url
+from newsarchive.urls import canonical_url
 from tests.demo_support import FAST as DEMO_FAST
 from tests.demo_support import articles, match_truth, section_urls
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.demo import DemoPortal, DemoServer
-from newsarchive.store.canonical import canonical_url
+from newsarchive.urls import canonical_url
 from tests.demo_support import articles, crawl_urls, match_truth
 
 

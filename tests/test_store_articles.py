@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from newsarchive.store import canonical_url
+from newsarchive.urls import canonical_url
 from tests import test_store_support as support
 from tests.test_store_support import STORIES, at, count, store, story
 

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from newsarchive.store import canonical_url
 from newsarchive.store.bounds import ITEMS_LIMIT, TEXT_LIMITS
+from newsarchive.urls import canonical_url
 from tests import test_store_support as support
 from tests.test_store_support import store, story
 

@@ -437,10 +437,13 @@ def report(portal: str | None, output: Path, db: Path) -> None:
 @archive_errors
 def reextract(portal: str | None, db: Path) -> None:
     """Re-run the extractor over stored pages (no network); edits become new versions."""
+    from newsarchive.services.reextract import reextract as run_reextract
+
     selectors = _portal_selectors()
     with _opened(db, readonly=False) as archive, archive.lock(command="reextract"):
-        counts = archive.reextract(
-            portal,
+        counts = run_reextract(
+            archive,
+            portal=portal,
             selectors_for=selectors.get,
             progress=lambda c: click.echo(
                 "  " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())), err=True

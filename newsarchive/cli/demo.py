@@ -84,7 +84,8 @@ def demo_command(db: Path, articles: int, port: int, faults: bool, serve_only: b
 def _judged_by_truth(site: DemoPortal, base_url: str, portal: str, db: Path) -> int:
     """The demo's status after a crawl that met errors: the portal serves deliberate ones
     (a 404, a 412), so what decides is whether every article it has is in the archive."""
-    from newsarchive.store import canonical_url, open_archive
+    from newsarchive.store import open_archive
+    from newsarchive.urls import canonical_url
 
     with open_archive(db, readonly=True) as archive:
         known = archive.known_urls(portal)

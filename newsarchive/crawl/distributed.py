@@ -42,7 +42,7 @@ def redis_settings(url: str) -> dict[str, Any]:
         # Component dicts replace the project's wholesale, so they are extended here.
         "ITEM_PIPELINES": {
             **project.ITEM_PIPELINES,
-            "newsarchive.pipelines.ArchivePipeline": None,
+            "newsarchive.crawl.pipelines.ArchivePipeline": None,
             "newsarchive.crawl.redis_worker.QueueItemsPipeline": 300,
         },
         "SPIDER_MIDDLEWARES": {**project.SPIDER_MIDDLEWARES, "newsarchive.crawl.redis_worker.SeedOnce": 50},

@@ -9,7 +9,7 @@ from typing import Any
 
 from scrapy.extensions.feedexport import FeedExporter, ItemFilter
 
-from newsarchive.pipelines import ArticleRecord
+from newsarchive.crawl.pipelines import ArticleRecord
 
 
 class ArticlesOnly(ItemFilter):

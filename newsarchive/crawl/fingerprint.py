@@ -9,7 +9,7 @@ import hashlib
 
 from scrapy import Request
 
-from newsarchive.store.canonical import request_key
+from newsarchive.urls import request_key
 
 
 class CanonicalFingerprinter:

@@ -18,7 +18,7 @@ from scrapy.utils.response import get_meta_refresh
 from w3lib.url import safe_url_string
 
 from newsarchive.scope import Scope, resolve
-from newsarchive.store.canonical import canonical_url
+from newsarchive.urls import canonical_url
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 

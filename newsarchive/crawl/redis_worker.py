@@ -24,8 +24,8 @@ from scrapy_redis.pipelines import RedisPipeline
 from twisted.internet.threads import deferToThread
 
 from newsarchive.crawl import redis_known, redis_state
+from newsarchive.crawl.pipelines import count_outcome
 from newsarchive.crawl.redis_keys import Keys
-from newsarchive.pipelines import count_outcome
 
 
 def seedable(item: Any) -> Any:

@@ -93,7 +93,7 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
             run_id = archive.begin_run(command, [p.name for p in portals], _arguments(options))
             settings = scrapy_settings(portals, options, run_id)
             result = crawl_portals(portals, settings)
-            from newsarchive.pipelines import _jsonable
+            from newsarchive.crawl.pipelines import _jsonable
 
             stopped_by = result.stats.get("newsarchive/archive_error")
             try:

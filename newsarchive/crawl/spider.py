@@ -43,7 +43,7 @@ from newsarchive.extract.patterns import ATTACHMENT_RE
 from newsarchive.extract.section import section_name
 from newsarchive.portals import Portal
 from newsarchive.scope import Scope
-from newsarchive.store.canonical import canonical_url
+from newsarchive.urls import canonical_url
 
 # Bounds on every walk, whatever the site says; the bound that stops a walk is reported
 # and the request it did not make is kept (deferred) for a run with a higher bound.

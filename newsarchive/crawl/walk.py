@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy.http import Request
 
-from newsarchive.store.canonical import request_key
+from newsarchive.urls import request_key
 
 # A fetch that failed this way may succeed on another day: it stays pending.
 TRANSIENT_KINDS = frozenset(

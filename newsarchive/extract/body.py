@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
+from newsarchive.controls import strip_controls
 from newsarchive.extract import patterns as P
 from newsarchive.extract.bylines import is_byline_line
-from newsarchive.extract.controls import strip_controls
 from newsarchive.extract.dates import find_dates
 from newsarchive.extract.dom import (
     BLOCK_TAGS,

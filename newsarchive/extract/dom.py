@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from newsarchive.extract.controls import strip_controls
+from newsarchive.controls import strip_controls
 from newsarchive.extract.model import ExtractionError
 from newsarchive.extract.patterns import WIDGET_TOKEN_RE
 

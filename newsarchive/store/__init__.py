@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from newsarchive.store.archive import DEFAULT_PATH, Archive, ArchiveLock, open_archive
-from newsarchive.store.canonical import canonical_url
 from newsarchive.store.errors import ArchiveBusy, ArchiveError, ArchiveLocked
 
 __all__ = [
@@ -16,6 +15,5 @@ __all__ = [
     "ArchiveError",
     "ArchiveLock",
     "ArchiveLocked",
-    "canonical_url",
     "open_archive",
 ]

@@ -12,7 +12,7 @@ import os
 import socket
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from newsarchive.store import articles, frontier, grams, raw, read, schema
 from newsarchive.store import lock as lock_row
-from newsarchive.store.canonical import canonical_url
 from newsarchive.store.errors import ArchiveError, explain
 from newsarchive.store.fields import dumps, utc_iso
 from newsarchive.store.waits import DEFAULT_LOCK_WAIT, TRY, waiting
+from newsarchive.urls import canonical_url
 
 if TYPE_CHECKING:
     from newsarchive.store.search import Results
@@ -376,21 +376,6 @@ class Archive:
 
         with self.guard("computing statistics"):
             return archive_stats(self.conn)
-
-    def reextract(
-        self,
-        portal: str | None = None,
-        *,
-        extract: Callable[..., Any] | None = None,
-        selectors_for: Callable[[str], dict[str, Any] | None] | None = None,
-        progress: Callable[[dict[str, int]], None] | None = None,
-    ) -> dict[str, int]:
-        """Run the current extractor over stored raw pages (no network)."""
-        from newsarchive.store.reextract import reextract
-
-        return reextract(
-            self, portal=portal, extract=extract, selectors_for=selectors_for, progress=progress
-        )
 
 
 class ArchiveLock:

@@ -19,7 +19,6 @@ import sqlite3
 from typing import Any
 
 from newsarchive.store.bounds import bounded_fields
-from newsarchive.store.canonical import canonical_url
 from newsarchive.store.fields import (
     EXTRACTED_COLUMNS,
     VOLATILE_COLUMNS,
@@ -36,6 +35,7 @@ from newsarchive.store.simhash import (
     simhash,
     to_signed,
 )
+from newsarchive.urls import canonical_url
 
 _ROW = "SELECT id, canonical_url, content_hash, simhash FROM articles "
 

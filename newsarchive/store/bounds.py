@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from newsarchive.extract.controls import strip_controls
+from newsarchive.controls import strip_controls
 
 logger = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newsarchive.store.articles import INSERT, prepare
-from newsarchive.store.canonical import canonical_url
 from newsarchive.store.fields import utc_iso
 from newsarchive.store.simhash import band_keys
+from newsarchive.urls import canonical_url
 
 if TYPE_CHECKING:
     from newsarchive.store.archive import Archive

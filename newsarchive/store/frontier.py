@@ -37,8 +37,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from newsarchive.store.canonical import request_key
 from newsarchive.store.fields import dumps, utc_iso
+from newsarchive.urls import request_key
 
 # A page that failed for a reason that may pass (a timeout, a 5xx after Scrapy's own
 # retries, a reset) is asked for again by this many runs before it counts as failed.

@@ -19,8 +19,8 @@ except ImportError:  # pragma: no cover
     from sqlite_migrate import Migrations
 
 from newsarchive.store import grams
-from newsarchive.store.canonical import canonical_url
 from newsarchive.store.simhash import band_keys
+from newsarchive.urls import canonical_url
 
 MIGRATION_SET = "newsarchive"
 migrations = Migrations(MIGRATION_SET)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsarchive.extract.model import Article, ExtractionError
+from newsarchive.services.reextract import reextract
 from tests import test_store_support as support
 from tests.test_store_support import ARTICLES, at, count, story
 
@@ -35,7 +36,7 @@ def archived_with_an_old_extractor(archive):
 
 def test_reextract_with_the_current_extractor_makes_a_new_version(archive):
     archived_with_an_old_extractor(archive)
-    counts = archive.reextract("cjn")
+    counts = reextract(archive, portal="cjn")
     assert counts == {"updated": 1}
     row = archive.conn.execute("SELECT * FROM articles").fetchone()
     assert row["source"] == "长江网"
@@ -45,7 +46,7 @@ def test_reextract_with_the_current_extractor_makes_a_new_version(archive):
     assert count(archive, "article_versions") == 1
     run = archive.conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC").fetchone()
     assert (run["command"], run["exit_status"]) == ("reextract", 0)
-    assert archive.reextract() == {"unchanged": 1}
+    assert reextract(archive) == {"unchanged": 1}
 
 
 def test_reextract_counts_failures_and_missing_pages(archive):
@@ -57,7 +58,7 @@ def test_reextract_counts_failures_and_missing_pages(archive):
         seen.append((url, "武汉".encode() in html, selectors))
         raise ExtractionError("no body", url)
 
-    counts = archive.reextract(extract=failing, selectors_for=lambda portal: {"portal": portal})
+    counts = reextract(archive, extract=failing, selectors_for=lambda portal: {"portal": portal})
     assert counts == {"failed": 1, "no_page": 1}
     assert seen == [(URL, True, {"portal": "cjn"})]
     run = archive.conn.execute("SELECT * FROM crawl_runs ORDER BY id DESC").fetchone()
@@ -79,6 +80,6 @@ def test_reextract_passes_the_raw_bytes_as_the_crawl_does(archive):
         received.append(html)
         return Article(url=url, title=html.decode("gbk")[10:19])
 
-    assert archive.reextract(extract=extractor) == {"updated": 1}
+    assert reextract(archive, extract=extractor) == {"updated": 1}
     assert received == [body]
     assert archive.conn.execute("SELECT title FROM articles").fetchone()[0] == "县政府召开常务会议"

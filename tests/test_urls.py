@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsarchive.store import canonical_url
+from newsarchive.urls import canonical_url
 
 SAME = [
     (

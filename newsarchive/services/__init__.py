@@ -1,0 +1,2 @@
+"""Work that joins layers: re-extraction reads the archive (store) and runs the
+extractor (extract), so it belongs to neither."""
