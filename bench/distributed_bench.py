@@ -30,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsarchive.crawl.redis_server import local_redis  # noqa: E402
 from newsarchive.demo import DemoPortal, DemoServer  # noqa: E402
+from tests.support.redis_server import local_redis  # noqa: E402
 
 IDLE_CLOSE = 1.0
 

@@ -712,7 +712,7 @@ INGEST_IDLE = "6"
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory):
-    from newsarchive.crawl.redis_server import local_redis, redis_server_binary
+    from tests.support.redis_server import local_redis, redis_server_binary
 
     if redis_server_binary() is None:
         pytest.skip("no redis-server binary (Debian: apt-get install redis-server)")

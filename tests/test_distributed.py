@@ -37,7 +37,7 @@ FAST = [  # worker timings scaled down so a dead worker is noticed in seconds
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory):
     """A redis-server of this module's own, on a free loopback port."""
-    from newsarchive.crawl.redis_server import local_redis, redis_server_binary
+    from tests.support.redis_server import local_redis, redis_server_binary
 
     if redis_server_binary() is None:
         pytest.skip("no redis-server binary (Debian: apt-get install redis-server)")
@@ -57,7 +57,7 @@ def server(redis_url: str):
 
 
 def _settings(redis_url: str, **overrides: object):
-    from newsarchive.crawl.distributed import worker_settings
+    from newsarchive.distributed import worker_settings
 
     return worker_settings(redis_url, overrides)
 
@@ -66,7 +66,7 @@ def _settings(redis_url: str, **overrides: object):
 
 
 def test_codec_round_trips_what_crawl_items_and_requests_hold() -> None:
-    from newsarchive.crawl import redis_codec
+    from newsarchive.distributed import codec as redis_codec
 
     value = {
         "body": b"\x00\xff<html>\xe4\xb8\xad</html>",
@@ -90,7 +90,7 @@ def test_codec_round_trips_a_scrapy_request() -> None:
     from scrapy.http import FormRequest
     from scrapy.utils.request import request_from_dict
 
-    from newsarchive.crawl import redis_codec
+    from newsarchive.distributed import codec as redis_codec
 
     class Probe(Spider):
         name = "probe"
@@ -112,7 +112,7 @@ def test_codec_round_trips_a_scrapy_request() -> None:
 
 
 def test_bloom_sizing_follows_capacity_and_error_rate() -> None:
-    from newsarchive.crawl.redis_bloom import BloomSpec
+    from newsarchive.distributed.bloom import BloomSpec
 
     spec = BloomSpec(5_000_000, 1e-6)
     assert spec.hashes == 20
@@ -125,8 +125,8 @@ def test_bloom_sizing_follows_capacity_and_error_rate() -> None:
 
 
 def test_bloom_filter_has_no_false_negatives_and_the_configured_false_positive_rate(server) -> None:
-    from newsarchive.crawl.redis_bloom import BloomFilter, BloomSpec
-    from newsarchive.crawl.redis_keys import Keys
+    from newsarchive.distributed.bloom import BloomFilter, BloomSpec
+    from newsarchive.distributed.keys import Keys
 
     capacity, rate = 10_000, 0.01
     bloom = BloomFilter.open(server, Keys("t").portal("bloom"), BloomSpec(capacity, rate))
@@ -144,8 +144,8 @@ def test_bloom_filter_has_no_false_negatives_and_the_configured_false_positive_r
 
 
 def test_bloom_keeps_the_size_the_crawl_started_with(server) -> None:
-    from newsarchive.crawl.redis_bloom import BloomFilter, BloomSpec
-    from newsarchive.crawl.redis_keys import Keys
+    from newsarchive.distributed.bloom import BloomFilter, BloomSpec
+    from newsarchive.distributed.keys import Keys
 
     keys = Keys("t").portal("sized")
     first = BloomFilter.open(server, keys, BloomSpec(1000, 0.01))
@@ -157,8 +157,8 @@ def test_dupefilter_sees_tracking_variants_as_one_request(server) -> None:
     from scrapy import Request
 
     from newsarchive.crawl.fingerprint import CanonicalFingerprinter
-    from newsarchive.crawl.redis_bloom import BloomDupeFilter, BloomFilter, BloomSpec
-    from newsarchive.crawl.redis_keys import Keys
+    from newsarchive.distributed.bloom import BloomDupeFilter, BloomFilter, BloomSpec
+    from newsarchive.distributed.keys import Keys
 
     bloom = BloomFilter.open(server, Keys("t").portal("df"), BloomSpec(1000, 1e-6))
     dupefilter = BloomDupeFilter(bloom, CanonicalFingerprinter())
@@ -173,10 +173,10 @@ def test_dupefilter_sees_tracking_variants_as_one_request(server) -> None:
 def _queue(server, portal: str = "unit"):
     from scrapy import Spider
 
-    from newsarchive.crawl import redis_codec
-    from newsarchive.crawl.redis_bloom import BloomFilter, BloomSpec
-    from newsarchive.crawl.redis_keys import Keys
-    from newsarchive.crawl.redis_queue import ReliableQueue
+    from newsarchive.distributed import codec as redis_codec
+    from newsarchive.distributed.bloom import BloomFilter, BloomSpec
+    from newsarchive.distributed.keys import Keys
+    from newsarchive.distributed.queue import ReliableQueue
 
     keys = Keys("t").portal(portal)
     spider = Spider(name=portal)
@@ -245,7 +245,7 @@ def test_enqueue_seeds_a_crawl_once(server, redis_url) -> None:
 
 
 def test_known_set_answers_for_canonical_urls(server) -> None:
-    from newsarchive.crawl import redis_known
+    from newsarchive.distributed import known as redis_known
 
     redis_known.replace(server, "t:known", ["http://a.gov.cn/1.html", "http://a.gov.cn/2.html"])
     known = redis_known.load(server, "t:known")
@@ -271,9 +271,9 @@ def _article_item(url: str) -> dict:
 
 
 def test_ingest_writes_items_once_publishes_them_and_sets_aside_junk(server, redis_url, tmp_path) -> None:
-    from newsarchive.crawl import redis_codec, redis_known
-    from newsarchive.crawl.redis_keys import Keys
-    from newsarchive.ingest import ingest
+    from newsarchive.distributed import codec as redis_codec, known as redis_known
+    from newsarchive.distributed.ingest import ingest
+    from newsarchive.distributed.keys import Keys
     from newsarchive.store import open_archive
 
     keys = Keys()
@@ -302,9 +302,9 @@ def test_ingest_writes_items_once_publishes_them_and_sets_aside_junk(server, red
 
 
 def test_one_ingest_per_prefix(server, redis_url, tmp_path) -> None:
-    from newsarchive.crawl.distributed import connect
-    from newsarchive.crawl.redis_keys import Keys
-    from newsarchive.ingest import IngestBusy, Lease, ingest
+    from newsarchive.distributed import connect
+    from newsarchive.distributed.ingest import IngestBusy, Lease, ingest
+    from newsarchive.distributed.keys import Keys
 
     settings = _settings(redis_url)
     with Lease(connect(settings), Keys().ingest_lease), pytest.raises(IngestBusy):

@@ -426,7 +426,7 @@ def test_a_crawl_gives_up_on_a_lock_held_too_long_with_status_3(tmp_path: Path) 
 @pytest.fixture(scope="module")
 def guarded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A redis-server with a password, on a free loopback port; yields its port."""
-    from newsarchive.crawl.redis_server import redis_server_binary
+    from tests.support.redis_server import redis_server_binary
 
     binary = redis_server_binary()
     if binary is None:

@@ -12,11 +12,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "newsarchive"
 LEAVES = {"urls", "controls", "terminal", "exitcodes", "scope"}
 # part → parts it must never import.
 FORBIDDEN = {
-    "extract": {"crawl", "store", "services", "export", "cli", "ingest", "demo", "portals", "report"},
-    "store": {"extract", "crawl", "services", "export", "cli", "ingest", "demo", "portals", "report"},
-    "export": {"crawl", "cli", "ingest", "services"},
-    "services": {"crawl", "cli"},
-    "crawl": {"cli", "ingest"},
+    "extract": {"crawl", "distributed", "store", "services", "export", "cli", "demo", "portals", "report"},
+    "store": {"extract", "crawl", "distributed", "services", "export", "cli", "demo", "portals", "report"},
+    "export": {"crawl", "distributed", "cli", "services"},
+    "services": {"crawl", "distributed", "cli"},
+    "crawl": {"distributed", "cli"},  # the distributed layer builds on the local crawler, not back
 }
 # Third-party packages a part must not import: extraction is pure, testable without them.
 FORBIDDEN_LIBRARIES = {"extract": {"scrapy", "twisted", "sqlite3", "sqlite_utils"}, "store": {"scrapy", "twisted"}}

@@ -184,12 +184,18 @@ def _feeds(outputs: list[str], overwrites: list[str], portals: int) -> dict[str,
 def run_and_report(portals, options, command: str, rerun: str | None = None) -> int:
     """Run a crawl, print the table and where the archive is; return the exit status.
     ``rerun``: the command that continues an interrupted run (default: the crawl's own)."""
-    from newsarchive.crawl.distributed import RedisUnavailable
+    from dataclasses import replace
+
     from newsarchive.crawl.runner import run_crawl
+    from newsarchive.distributed import RedisUnavailable, redis_url_for, run_worker
     from newsarchive.store import ArchiveError, ArchiveLocked
 
+    shared = redis_url_for(options)
     try:
-        result = run_crawl(portals, options, command=command)
+        if shared:  # a worker of a shared crawl: `newsarchive ingest` owns the archive
+            result = run_worker(portals, replace(options, redis_url=shared))
+        else:
+            result = run_crawl(portals, options, command=command)
     except RedisUnavailable as error:  # a worker whose Redis is down or refused it
         click.echo(f"error: {error}", err=True)
         return exitcodes.UNAVAILABLE
@@ -200,9 +206,8 @@ def run_and_report(portals, options, command: str, rerun: str | None = None) -> 
         click.echo(f"error: {error}", err=True)
         return exitcodes.USAGE
     click.echo(result.table)
-    from newsarchive.crawl.distributed import redacted, redis_url_for
+    from newsarchive.distributed import redacted
 
-    shared = redis_url_for(options)
     if shared:  # a worker: its "new" articles went to Redis, for `newsarchive ingest`
         click.echo(f"\narticles sent to `newsarchive ingest` through {redacted(shared)}")
         if result.interrupted:

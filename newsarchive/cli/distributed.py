@@ -29,8 +29,8 @@ SET_OPTION = click.option(
 
 def _settings(redis_url: str | None, overrides: tuple[str, ...]) -> Any:
     """The workers' settings for this Redis; exits with a usage error without a URL."""
-    from newsarchive.crawl.distributed import redis_url_for, worker_settings
     from newsarchive.crawl.runner import CrawlOptions
+    from newsarchive.distributed import redis_url_for, worker_settings
 
     values = parse_overrides(overrides)
     url = redis_url_for(CrawlOptions(redis_url=redis_url, settings=values))
@@ -50,7 +50,7 @@ def _stop_on_signals() -> threading.Event:
 
 def _redis_failed(settings: Any, error: Exception) -> NoReturn:
     """One line naming the Redis (password redacted), exit status 4: cron sees it failed."""
-    from newsarchive.crawl.distributed import RedisUnavailable, unavailable
+    from newsarchive.distributed import RedisUnavailable, unavailable
 
     message = error if isinstance(error, RedisUnavailable) else unavailable(settings, error)
     click.echo(f"error: {message}", err=True)
@@ -93,8 +93,8 @@ def ingest_command(redis_url: str | None, db: Path, until_idle: float | None, ba
     """
     from redis.exceptions import RedisError
 
-    from newsarchive.crawl.distributed import RedisUnavailable
-    from newsarchive.ingest import IngestBusy, ingest
+    from newsarchive.distributed import RedisUnavailable
+    from newsarchive.distributed.ingest import IngestBusy, ingest
     from newsarchive.store import ArchiveError, ArchiveLocked
 
     settings = _settings(redis_url, overrides)
@@ -133,7 +133,7 @@ def enqueue_command(targets: tuple[str, ...], redis_url: str | None, sections: s
     """
     from redis.exceptions import RedisError
 
-    from newsarchive.crawl.distributed import RedisUnavailable, seed
+    from newsarchive.distributed import RedisUnavailable, seed
     from newsarchive.portals import PortalError
 
     try:

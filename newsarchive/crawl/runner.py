@@ -4,7 +4,7 @@ Scrapy with the portal's settings, then report per section and choose an exit st
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ class CrawlResult:
         return render_table(self.rows, walk_labels([w for walks in self.walks.values() for w in walks]))
 
 
-def scrapy_settings(portals: list[Portal], options: CrawlOptions, run_id: int | None) -> Any:
+def scrapy_settings(portals: list[Portal], options: CrawlOptions, run_id: int | None, wiring: dict[str, Any] | None = None) -> Any:
     from scrapy.settings import Settings
 
     import newsarchive.settings as defaults
@@ -68,10 +68,7 @@ def scrapy_settings(portals: list[Portal], options: CrawlOptions, run_id: int | 
         },
         priority="cmdline",
     )
-    if options.redis_url:
-        from newsarchive.crawl.distributed import redis_settings
-
-        settings.setdict(redis_settings(options.redis_url), priority="cmdline")
+    settings.setdict(wiring or {}, priority="cmdline")
     settings.setdict(options.settings, priority="cmdline")
     return settings
 
@@ -81,12 +78,8 @@ def run_crawl(portals: list[Portal], options: CrawlOptions, command: str = "craw
 
     Raises ArchiveLocked when another crawl holds the archive.
     """
-    from newsarchive.crawl.distributed import redis_url_for, run_worker
     from newsarchive.store import ArchiveBusy, ArchiveError, open_archive
 
-    redis_url = redis_url_for(options)
-    if redis_url:  # a worker of a shared crawl: `newsarchive ingest` owns the archive
-        return run_worker(portals, replace(options, redis_url=redis_url))
     archive = open_archive(options.db, lock_wait=lock_wait(options))
     try:
         with archive.lock(command=f"{command} {' '.join(p.name for p in portals)}"):

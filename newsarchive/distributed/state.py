@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsarchive.crawl import redis_codec
-from newsarchive.crawl.redis_keys import Keys
+from newsarchive.distributed import codec as redis_codec
+from newsarchive.distributed.keys import Keys
 
 
 def publish(server: Any, keys: Keys, archive: Any) -> list[str]:

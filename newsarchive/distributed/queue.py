@@ -27,8 +27,8 @@ from typing import Any
 from scrapy import Request
 from scrapy_redis.queue import PriorityQueue
 
-from newsarchive.crawl.redis_bloom import BLOOM_ADD_LUA, BloomFilter
-from newsarchive.crawl.redis_keys import PortalKeys
+from newsarchive.distributed.bloom import BLOOM_ADD_LUA, BloomFilter
+from newsarchive.distributed.keys import PortalKeys
 
 # In-flight hash values are "score|serialized request"; the score has no "|".
 MOVE_BACK_LUA = """

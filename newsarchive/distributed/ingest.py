@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from newsarchive import exitcodes
-from newsarchive.crawl import redis_codec, redis_known, redis_state
-from newsarchive.crawl.distributed import connect, redacted
 from newsarchive.crawl.pipelines import _jsonable, count_outcome, write_item
-from newsarchive.crawl.redis_keys import Keys
-from newsarchive.crawl.redis_scheduler import worker_id
 from newsarchive.crawl.report import exit_status, render_table, section_rows
+from newsarchive.distributed import codec as redis_codec
+from newsarchive.distributed import connect, redacted
+from newsarchive.distributed import known as redis_known
+from newsarchive.distributed import state as redis_state
+from newsarchive.distributed.keys import Keys
+from newsarchive.distributed.scheduler import worker_id
 from newsarchive.store import Archive, open_archive
 from newsarchive.urls import canonical_url
 

@@ -23,9 +23,10 @@ from scrapy_redis.connection import get_redis, get_redis_from_settings
 from scrapy_redis.pipelines import RedisPipeline
 from twisted.internet.threads import deferToThread
 
-from newsarchive.crawl import redis_known, redis_state
 from newsarchive.crawl.pipelines import count_outcome
-from newsarchive.crawl.redis_keys import Keys
+from newsarchive.distributed import known as redis_known
+from newsarchive.distributed import state as redis_state
+from newsarchive.distributed.keys import Keys
 
 
 def seedable(item: Any) -> Any:

@@ -34,9 +34,9 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from newsarchive.crawl.redis_bloom import BloomDupeFilter
-from newsarchive.crawl.redis_keys import Keys
-from newsarchive.crawl.redis_queue import ReliableQueue, Sweep
+from newsarchive.distributed.bloom import BloomDupeFilter
+from newsarchive.distributed.keys import Keys
+from newsarchive.distributed.queue import ReliableQueue, Sweep
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.dupefilters import BaseDupeFilter
 
-from newsarchive.crawl.redis_keys import Keys, PortalKeys
+from newsarchive.distributed.keys import Keys, PortalKeys
 
 logger = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from newsarchive.crawl import redis_state
-from newsarchive.crawl.redis_bloom import open_filter
-from newsarchive.crawl.redis_keys import Keys
-from newsarchive.crawl.redis_queue import ReliableQueue
-from newsarchive.crawl.redis_worker import seedable
+from newsarchive.distributed import state as redis_state
+from newsarchive.distributed.bloom import open_filter
+from newsarchive.distributed.keys import Keys
+from newsarchive.distributed.queue import ReliableQueue
+from newsarchive.distributed.worker import seedable
 from newsarchive.portals import Portal
 
 
@@ -34,19 +34,19 @@ def redis_settings(url: str) -> dict[str, Any]:
     return {
         "REDIS_URL": url,
         "NEWSARCHIVE_REDIS_URL": url,
-        "SCHEDULER": "newsarchive.crawl.redis_scheduler.ReliableScheduler",
-        "DUPEFILTER_CLASS": "newsarchive.crawl.redis_bloom.BloomDupeFilter",
-        "SCHEDULER_SERIALIZER": "newsarchive.crawl.redis_codec",
+        "SCHEDULER": "newsarchive.distributed.scheduler.ReliableScheduler",
+        "DUPEFILTER_CLASS": "newsarchive.distributed.bloom.BloomDupeFilter",
+        "SCHEDULER_SERIALIZER": "newsarchive.distributed.codec",
         "SCHEDULER_PERSIST": True,  # one worker finishing must not clear the others' queue
-        "REDIS_ITEMS_SERIALIZER": "newsarchive.crawl.redis_codec.dumps",
+        "REDIS_ITEMS_SERIALIZER": "newsarchive.distributed.codec.dumps",
         # Component dicts replace the project's wholesale, so they are extended here.
         "ITEM_PIPELINES": {
             **project.ITEM_PIPELINES,
             "newsarchive.crawl.pipelines.ArchivePipeline": None,
-            "newsarchive.crawl.redis_worker.QueueItemsPipeline": 300,
+            "newsarchive.distributed.worker.QueueItemsPipeline": 300,
         },
-        "SPIDER_MIDDLEWARES": {**project.SPIDER_MIDDLEWARES, "newsarchive.crawl.redis_worker.SeedOnce": 50},
-        "EXTENSIONS": {**project.EXTENSIONS, "newsarchive.crawl.redis_worker.KnownFromRedis": 20},
+        "SPIDER_MIDDLEWARES": {**project.SPIDER_MIDDLEWARES, "newsarchive.distributed.worker.SeedOnce": 50},
+        "EXTENSIONS": {**project.EXTENSIONS, "newsarchive.distributed.worker.KnownFromRedis": 20},
     }
 
 
@@ -78,7 +78,7 @@ def run_worker(portals: list[Portal], options: Any) -> Any:
     Redis cannot be used (else Scrapy would log a traceback and the worker exit 0)."""
     from newsarchive.crawl.runner import crawl_portals, scrapy_settings
 
-    settings = scrapy_settings(portals, options, None)
+    settings = scrapy_settings(portals, options, None, wiring=redis_settings(options.redis_url))
     connect(settings).close()
     return crawl_portals(portals, settings)
 
@@ -122,8 +122,8 @@ def seed(portals: Iterable[Portal], settings: Any) -> dict[str, int]:
     how many requests were queued per portal (0 when the crawl is already seeded)."""
     from scrapy.utils.misc import load_object
 
-    from newsarchive.crawl import redis_codec
     from newsarchive.crawl.loader import spider_for
+    from newsarchive.distributed import codec as redis_codec
 
     server = connect(settings)
     fingerprinter = load_object(settings["REQUEST_FINGERPRINTER_CLASS"])()
