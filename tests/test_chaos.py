@@ -712,10 +712,9 @@ INGEST_IDLE = "6"
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory):
-    from tests.support.redis_server import local_redis, redis_server_binary
+    from tests.support.redis_server import local_redis, require_redis_server
 
-    if redis_server_binary() is None:
-        pytest.skip("no redis-server binary (Debian: apt-get install redis-server)")
+    require_redis_server()
     with local_redis(tmp_path_factory.mktemp("redis")) as url:
         yield url
 

@@ -37,10 +37,9 @@ FAST = [  # worker timings scaled down so a dead worker is noticed in seconds
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory):
     """A redis-server of this module's own, on a free loopback port."""
-    from tests.support.redis_server import local_redis, redis_server_binary
+    from tests.support.redis_server import local_redis, require_redis_server
 
-    if redis_server_binary() is None:
-        pytest.skip("no redis-server binary (Debian: apt-get install redis-server)")
+    require_redis_server()
     with local_redis(tmp_path_factory.mktemp("redis")) as url:
         yield url
 
@@ -271,7 +270,8 @@ def _article_item(url: str) -> dict:
 
 
 def test_ingest_writes_items_once_publishes_them_and_sets_aside_junk(server, redis_url, tmp_path) -> None:
-    from newsarchive.distributed import codec as redis_codec, known as redis_known
+    from newsarchive.distributed import codec as redis_codec
+    from newsarchive.distributed import known as redis_known
     from newsarchive.distributed.ingest import ingest
     from newsarchive.distributed.keys import Keys
     from newsarchive.store import open_archive

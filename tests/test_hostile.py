@@ -426,11 +426,9 @@ def test_a_crawl_gives_up_on_a_lock_held_too_long_with_status_3(tmp_path: Path) 
 @pytest.fixture(scope="module")
 def guarded_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A redis-server with a password, on a free loopback port; yields its port."""
-    from tests.support.redis_server import redis_server_binary
+    from tests.support.redis_server import require_redis_server
 
-    binary = redis_server_binary()
-    if binary is None:
-        pytest.skip("no redis-server binary (Debian: apt-get install redis-server)")
+    binary = require_redis_server()
     folder = tmp_path_factory.mktemp("redis")
     with HostileServer() as probe:  # a free port: the probe's, once it is closed
         port = probe.port

@@ -13,6 +13,7 @@ from lxml import html
 
 from newsarchive.store import open_archive, stats
 from tests import test_store_support as support
+from tests.support import require
 from tests.test_store_support import STORIES, child_env, store, story
 
 db_path = support.db_path
@@ -79,8 +80,8 @@ def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[bytes]:
     )  # fmt: skip
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (apt-get install chromium)")
 def test_report_renders_its_charts_offline_in_chromium(reported, tmp_path):
+    require(CHROMIUM, "needs chromium (apt-get install chromium)")
     page = tmp_path / "report.html"
     result = subprocess.run(
         [sys.executable, "-c", "from newsarchive.cli import main; main()", "report",

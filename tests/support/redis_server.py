@@ -60,3 +60,11 @@ def local_redis(folder: Path, timeout: float = 10.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+
+def require_redis_server() -> str:
+    """The redis-server binary, or the test is skipped (failed under CI: see ``require``)."""
+    from tests.support import require
+
+    return require(redis_server_binary(), "no redis-server binary (Debian: apt-get install redis-server)")
