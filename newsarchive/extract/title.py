@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from newsarchive.extract import patterns as P
-from newsarchive.extract.dom import Element, hints, iter_lines, squash, text_content
+from newsarchive.extract.dom import Element, drop_tree, hints, iter_lines, squash, text_content
 
 _TITLE_SPLIT_RE = re.compile(r"\s*(?:[_|｜]|--|-\s|\s-|—{1,2}|－|::|·\s)\s*")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -30,9 +31,26 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\u3000\xa0\"'“”‘’《》:：,，.。!！?？、·|｜_\-—－]+", "", text)
 
 
+# Inside a heading: a button, or a box the template names as a player or a button
+# (``article-audio``, ``tts-btn``, ``voice-player``).
+_CONTROL_HINT_RE = re.compile(r"audio|player|voice|tts|listen|speech|(?:^|[\s_-])btn|button", re.I)
+
+
+def _control_boxes(el: Element) -> list[Element]:
+    return [
+        child for child in el.iterdescendants()
+        if isinstance(child.tag, str) and (child.tag == "button" or _CONTROL_HINT_RE.search(hints(child)))
+    ]  # fmt: skip
+
+
 def heading_text(el: Element) -> str:
     """Text of a heading; a headline broken over lines by ``<br>`` is joined, and a meta
-    line some templates print inside the heading (after a ``<br>``) is left out."""
+    line some templates print inside the heading (after a ``<br>``) is left out, and so is
+    a player's button beside the headline ("播报文章" with its ``<audio>``)."""
+    if _control_boxes(el):
+        el = copy.deepcopy(el)  # the page keeps them; only the headline's text leaves them out
+        for box in _control_boxes(el):
+            drop_tree(box)
     if el.find(".//br") is None:
         return squash(text_content(el))
     lines = [line for line, _ in iter_lines(el)]
