@@ -1,4 +1,4 @@
-"""Article extraction benchmark: newsarchive against GNE and trafilatura on saved pages,
+"""Article extraction benchmark: newsarchive against GNE, trafilatura and readability-lxml on saved pages,
 scored as ../shared/reference/LABEL_SPEC.md says (the metrics of the golden test).
 
     python bench/extract_bench.py [--passes 5] [--set NAME=FOLDER ...]
@@ -155,6 +155,24 @@ def pages_per_second(tools: dict[str, Tool], cases: list[Case], passes: int) -> 
     return {name: statistics.median(values) for name, values in rates.items()}
 
 
+def make_readability() -> Tool:
+    """readability-lxml: a body and a title, no date, source or authors."""
+    from lxml import html as lxml_html
+    from readability import Document
+
+    def run(case: Case) -> Fields:
+        try:
+            document = Document(case.text)
+            summary = document.summary(html_partial=True)
+        except Exception:  # readability raises on pages it cannot read; that page scores zero
+            return Fields()
+        root = lxml_html.fromstring(summary)
+        lines = [" ".join(block.text_content().split()) for block in root.iter("p", "h2", "h3", "h4", "li", "td", "div") if not block.findall(".//p")]
+        return Fields(document.short_title() or None, None, None, None, "\n".join(line for line in lines if line) or None)
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--passes", type=int, default=5, help="timing passes over all pages (median taken)")
@@ -164,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
     sets = dict(s.split("=", 1) for s in args.set) if args.set else SETS
     cases = {name: load_cases(Path(folder)) for name, folder in sets.items()}
     tools: dict[str, Tool] = {"newsarchive": run_newsarchive}
-    for name, make in (("GNE", make_gne), ("trafilatura", make_trafilatura)):
+    for name, make in (("GNE", make_gne), ("trafilatura", make_trafilatura), ("readability", make_readability)):
         try:
             tools[name] = make()
         except ImportError as error:  # the bench extra is not installed

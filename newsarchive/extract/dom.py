@@ -140,9 +140,32 @@ def _depths(root: Element) -> Iterator[tuple[Element, int]]:
 
 
 def strip_furniture(root: Element) -> None:
-    """Remove scripts, styles, forms controls and comments, keeping their tails."""
+    """Remove scripts, styles, forms controls, media players and comments, keeping their
+    tails."""
+    for player in {_player_box(media) for media in root.iter("video", "audio")}:
+        drop_tree(player)
     for el in list(root.iter(*DROP_TAGS, etree.Comment, etree.ProcessingInstruction)):
         drop_tree(el)
+
+
+# A box the template names as a player (``video-player``, ``mplayer``, ``pic-video``);
+# its text is the player's (time, controls, error messages), never the article's.
+_PLAYER_HINT_RE = re.compile(r"player|video|audio|vjs|jwplayer|dplayer|ckplayer", re.I)
+_PLAYER_MAX_PROSE = 80  # characters in one text piece: more is a paragraph, not a control
+
+
+def _player_box(media: Element) -> Element:
+    """The outermost player-named box around a ``<video>``/``<audio>`` that holds no
+    paragraph of prose; the element itself when there is none."""
+    box = media
+    for ancestor in media.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if _PLAYER_HINT_RE.search(hints(ancestor)):
+            if any(len(text.strip()) > _PLAYER_MAX_PROSE for text in ancestor.itertext()):
+                break
+            box = ancestor
+    return box
 
 
 def is_hidden(el: Element) -> bool:
