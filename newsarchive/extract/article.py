@@ -44,6 +44,7 @@ from newsarchive.extract.title import (
     find_title,
     headline_in_lines,
     shown_headline,
+    title_tag_parts,
 )
 
 # Below this much body text, a page without a visible headline is not an article.
@@ -132,7 +133,10 @@ def _read(root: Element, url: str | None, selectors: Mapping[str, str]) -> Artic
         or top_fields.source
         or bottom_fields.source
         or above_fields.source
-        or _meta_source(meta, "\n".join((above, top, bottom, *text_lines))),
+        or _meta_source(meta, "\n".join((above, top, bottom, *text_lines)))
+        or top_fields.issuer
+        or above_fields.issuer
+        or bylines.unlabelled_outlet(top, _site_names(root, meta)),
         authors=_authors(pinned.get("authors"), top_fields, bottom_fields, text_lines),
         editor=_pinned_text(pinned.get("editor")) or top_fields.editor or bottom_fields.editor or _closing_editor(text_lines),
         body="\n".join(text_lines),
@@ -244,6 +248,11 @@ def _published(
             return iso, "meta"
     iso = dates.date_from_url(url)
     return (iso, "url") if iso else (None, None)
+
+
+def _site_names(root: Element, meta: dict[str, str]) -> list[str]:
+    """The site's own names: ``og:site_name`` and the parts of the ``<title>``."""
+    return [meta.get("og:site_name", ""), meta.get("sitename", ""), *title_tag_parts(root)]
 
 
 def _meta_source(meta: dict[str, str], shown: str) -> str | None:

@@ -8,6 +8,7 @@ words of :mod:`newsarchive.extract.patterns`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsarchive.extract import patterns as P
@@ -17,6 +18,7 @@ _TRIM = " \t:：,，;；|｜/、.。()（）[]【】<>《》\"'“”‘’-—_
 _BRACKETED_RE = re.compile(r"^[《〈<](.+?)[》〉>]$")
 _MAX_META_LINE = 150
 # A label ending its line, and a short next line (at most three words) to take as its value.
+_BRACKETED_LABEL_RE = re.compile(r"[\[【〔]\s*(" + P.alternatives(P.ALL_LABELS) + r")\s*[\]】〕]")
 _DANGLING_LABEL_RE = re.compile(r"((?:" + "|".join(P.ALL_LABELS) + r")\s*[:：])[ \t]*\n(?=[^\n\s]+(?: [^\n\s]+){0,2}(?:\n|$))")
 # A word glued before a role ("职工通讯员", "南都记者"): who they are, not a name.
 _ROLE_QUALIFIER_RE = re.compile(r"(?:^|(?<=[\s（(]))[\u4e00-\u9fff]{1,4}(?=(?:全媒体|融媒体)?(?:记者|通讯员))")
@@ -31,6 +33,9 @@ _DESCRIPTION_RE = re.compile(r"[，,]\s*(?:系|现任|现为|为|是)[^，,；;]
 # Words around a byline that name no person: the place a report is filed from (a word
 # glued before 报道/发自) and who gave the pictures.
 _NOT_A_BYLINE_RE = re.compile(r"[\u4e00-\u9fff]{2,8}(?:报道|发自)|(?:受访者|受访单位|网友|读者|资料)?(?:供图|供稿|提供)")
+_OUTLET_SPLIT_RE = re.compile(r"[\s·•|｜/\u3000]+")
+_OUTLET_RE = re.compile(r"[\u4e00-\u9fff]{1,10}(?:日报|晚报|早报|商报|时报|报|网|社|电视台|广播电视台|新闻|客户端|周刊|杂志)")
+_NOT_AN_OUTLET = frozenset({"互联网", "因特网", "万维网", "局域网", "物联网", "新闻", "要闻", "快报", "简报", "通报", "公报", "情报"})
 _NAME_SPLIT_RE = re.compile(r"[\s,，、;；/|｜]+")
 
 
@@ -43,6 +48,7 @@ class MetaFields:
     authors: list[str] = field(default_factory=list)
     editor: str | None = None
     read_count: int | None = None
+    issuer: str | None = None  # 发布机构 / 发文机关 of an information-disclosure box
 
 
 def split_labels(text: str) -> list[tuple[str, str]]:
@@ -150,6 +156,7 @@ def parse_meta(text: str, leads: bool = True) -> MetaFields:
     fields = MetaFields()
     # A label at the end of a line takes its value from the next line ("来源：\n人民网").
     text = _DANGLING_LABEL_RE.sub(r"\1 ", text)
+    text = _BRACKETED_LABEL_RE.sub(r"\1：", text)  # "[ 发布机构 ] 重庆市…" as "发布机构：重庆市…"
     if find_dates(text.replace("\n", " ")) != [] and not any(find_dates(line) for line in text.split("\n")):
         # A date printed in blocks over several lines ("21" over "2024年02月").
         for found in find_dates(text.replace("\n", " "))[:1]:
@@ -180,6 +187,8 @@ def _read_pair(fields: MetaFields, label: str, value: str) -> None:
         fields.editor = " ".join(names) if names else (value.strip(_TRIM) or None)
         if fields.editor and len(fields.editor) > 20:
             fields.editor = None
+    elif label in P.ISSUER_LABELS and fields.issuer is None:
+        fields.issuer = clean_source(value)
     elif label in P.READ_LABELS and fields.read_count is None:
         match = re.match(r"\s*(\d[\d,]*)", normalize_text(value))
         if match:
@@ -232,6 +241,32 @@ def before_other_label(line: str) -> str:
         if match.start() > 0 and match.group("label") not in P.AUTHOR_LABELS:
             return line[: match.start()].rstrip()
     return line
+
+
+def unlabelled_outlet(text: str, site_names: Iterable[str] = ()) -> str | None:
+    """An outlet printed without a label right beside the time of a meta line
+    (``2022-02-13 09:57 光明网``, ``石佳/中国青年报 2019-09-24``, ``22:30·新华社``); the
+    site's own name there (an e-paper's masthead) names no source.
+
+    >>> unlabelled_outlet("2024-05-09 22:30·新华社")
+    '新华社'
+    >>> unlabelled_outlet("2024-05-09 22:30 分享到") is None
+    True
+    """
+    own = {name.strip() for name in site_names if name}
+    for line in text.split("\n"):
+        found = find_dates(line)
+        if not found or len(line) > 80 or P.LABEL_RE.search(line):
+            continue
+        before = [t for t in _OUTLET_SPLIT_RE.split(line[: found[0].start]) if t.strip(_TRIM)][-1:]
+        after = [t for t in _OUTLET_SPLIT_RE.split(line[found[-1].end :]) if t.strip(_TRIM)][:1]
+        for token in (*after, *before):
+            name = token.strip(_TRIM).replace("《", "").replace("》", "")
+            if not _OUTLET_RE.fullmatch(name) or _NOT_A_NAME_RE.search(name) or name in _NOT_AN_OUTLET:
+                continue
+            if not any(name in site for site in own):
+                return name
+    return None
 
 
 def trailing_authors(lines: list[str]) -> list[str]:

@@ -13,10 +13,13 @@ import re
 SOURCE_LABELS = ("信息来源", "文章来源", "新闻来源", "稿件来源", "内容来源", "来源于", "来源", "稿源", "出处")
 AUTHOR_LABELS = ("作者", "记者", "采写", "撰稿人", "撰稿", "撰文", "通讯员", "摄影", "摄像", "文图", "供稿")
 EDITOR_LABELS = ("责任编辑", "责编", "编辑")
+# The office an information-disclosure box (政府信息公开) names: the source where the page
+# names none after a 来源-type label (LABEL_SPEC.md).
+ISSUER_LABELS = ("发布机构", "发文机关", "责任部门", "发布单位")
 # Labels whose values are not fields we keep, but which end the value before them.
 OTHER_LABELS = (
     "审核", "审校", "校对", "终审", "初审", "签发", "监制", "主编", "值班编辑",
-    "发布机构", "发文机关", "字号", "字体", "分享到", "分享", "打印", "所属分类", "标签", "关键词",
+    "字号", "字体", "分享到", "分享", "打印", "所属分类", "标签", "关键词",
     "评论", "人气", "热度", "责任单位",
 )
 DATE_LABELS = ("发布时间", "发布日期", "发稿时间", "发表时间", "更新时间", "成文日期", "时间", "日期")
@@ -32,7 +35,7 @@ def alternatives(words: tuple[str, ...]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
-ALL_LABELS = SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + OTHER_LABELS + DATE_LABELS + READ_LABELS
+ALL_LABELS = SOURCE_LABELS + AUTHOR_LABELS + EDITOR_LABELS + ISSUER_LABELS + OTHER_LABELS + DATE_LABELS + READ_LABELS
 
 _label_alt = alternatives(ALL_LABELS)
 # A label followed by a colon (half or full width); "文/" is a label without a colon.
