@@ -225,7 +225,7 @@ def lead_authors(lines: list[str]) -> list[str]:
         line = before_other_label(line)
         match = P.STANDALONE_BYLINE_RE.match(line)
         if match and len(line) <= 40:
-            names = split_names(match.group("names"))
+            names = split_names(P.STAFF_AFTER_BYLINE_RE.split(match.group("names"), maxsplit=1)[0])
             if names:
                 return names
     return []

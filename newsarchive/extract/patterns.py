@@ -123,9 +123,11 @@ LEAD_BYLINE_RE = re.compile(
 )
 # "□ 本报记者 张三", "本报记者 王乐文 方 敏", "■ 记者 张三 通讯员 李四"
 # An outlet may be a pair: "中青报·中青网记者 魏其濛".
+# Staff printed after the reporters on a byline line, without a colon ("每经编辑 李四").
+STAFF_AFTER_BYLINE_RE = re.compile(r"\s+\S{0,4}(?:责任编辑|编辑|责编|审核|校对|审校)(?=\s|$)")
 STANDALONE_BYLINE_RE = re.compile(
     r"^[□■◎●○\s]*(?:(?:本报|本台|本网|本刊|[\u4e00-\u9fff]{2,8}(?:日报|晚报|报|网|台|新闻|融媒体中心))[·•、/]?){0,3}"
-    r"[\u4e00-\u9fff]{0,8}?(?:全媒体)?(?:首席|特约|见习|实习)?(?:记者|通讯员)\s*(?P<names>[^，。,.；;:：!！?？]{2,40})$"
+    r"[\u4e00-\u9fff]{0,8}?\s?(?:全媒体|融媒体)?(?:首席|特约|见习|实习)?(?:记者|通讯员)\s*(?P<names>[^，。,.；;:：!！?？]{2,40})$"
 )
 # Words inside a byline that are not names.
 BYLINE_NOISE_RE = re.compile(
