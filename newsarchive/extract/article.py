@@ -246,6 +246,8 @@ def _published(
         iso = dates.parse_date(raw)
         if iso:
             return iso, "meta"
+    if above.dates:  # an e-paper's issue date over the page, the only date it shows
+        return above.dates[-1][1].iso, "page"
     iso = dates.date_from_url(url)
     return (iso, "url") if iso else (None, None)
 

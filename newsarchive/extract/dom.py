@@ -274,6 +274,12 @@ def is_data_cell(cell: Element) -> bool:
     return len(squash(text_content(cell))) <= _DATA_CELL_MAX
 
 
+# Where an inline element ends in the meta region: digits on both sides are two values
+# ("<em>2021-01-20 04:29:44</em><em>39健康网</em>"), not one number.
+_BOUNDARY = "\x00"
+_DIGITS_ACROSS_RE = re.compile(r"(?<=\d)\x00+(?=\d)")
+
+
 def text_between(
     root: Element,
     start: Element | None,
@@ -309,12 +315,15 @@ def text_between(
         else:
             if node.tag in BLOCK_TAGS or node.tag in CELL_TAGS:
                 out.append("\n")
+            else:
+                out.append(_BOUNDARY)
             if node.tail:
                 out.append(node.tail)
                 size += len(node.tail)
         if size > limit * 4 and start is not None:
             break
-    lines = [squash(x) for x in "".join(out).split("\n")]
+    text = _DIGITS_ACROSS_RE.sub(" ", "".join(out)).replace(_BOUNDARY, "")
+    lines = [squash(x) for x in text.split("\n")]
     text = "\n".join(x for x in lines if x)
     return text[-limit:] if start is None else text[:limit]
 
