@@ -1,8 +1,8 @@
 """Extraction scored on real pages labelled by reading them (tests/corpus/): the dev split
 the extractor is improved against, and the test split of other portals it never is.
 
-The floors are where the extractor stands, a little below: a change that loses ground
-on either split fails here, whichever fixture it was made for.
+The floors are where the extractor stands (a hair below, for float rounding): a change
+that loses one page's field on either split fails here, whichever fixture it was made for.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from newsarchive.quality import score_fields
 CORPUS = Path(__file__).parent / "corpus"
 FIELDS = ("title", "date_day", "date_exact", "source", "authors", "body_f1", "body_good")
 FLOORS = {
-    "dev": {"title": 0.92, "date_day": 0.95, "date_exact": 0.90, "source": 0.70, "authors": 0.83, "body_f1": 0.94, "body_good": 0.90},
-    "test": {"title": 0.88, "date_day": 0.94, "date_exact": 0.88, "source": 0.68, "authors": 0.80, "body_f1": 0.92, "body_good": 0.85},
+    "dev": {"title": 0.958, "date_day": 0.985, "date_exact": 0.958, "source": 0.807, "authors": 0.931, "body_f1": 0.958, "body_good": 0.931},
+    "test": {"title": 0.913, "date_day": 0.970, "date_exact": 0.913, "source": 0.713, "authors": 0.828, "body_f1": 0.937, "body_good": 0.885},
 }
 
 
