@@ -141,3 +141,21 @@ def test_a_refused_connection_is_counted_as_refused(tmp_path) -> None:
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     assert "DeprecationWarning" not in result.stderr, result.stderr[-3000:]  # warnings are logged here
     assert f"failed http://127.0.0.1:{port}/xwzx/: connection_refused" in result.stderr
+
+
+def test_an_extractor_fault_keeps_the_page_and_is_counted_by_kind(monkeypatch) -> None:
+    """A bug in the extractor (not a property of the page) is an ``extractor_error``: the
+    crawl goes on, the raw page is kept, and the request stays pending for a fixed
+    extractor, instead of a traceback and a lost article."""
+    from newsarchive.crawl import extraction
+    from newsarchive.crawl.faults import unreadable_kind
+    from newsarchive.crawl.walk import transient
+
+    def broken(*args, **kwargs):
+        raise NameError("name 'helper' is not defined")
+
+    monkeypatch.setattr(extraction, "extract_article", broken)
+    article, more, reason, notices = extraction.read_article(b"<html><body><p>x</p></body></html>", "http://a.gov.cn/1.html", None, None)
+    assert article is None and more == [] and notices == []
+    assert unreadable_kind(reason) == "extractor_error" and "NameError" in reason
+    assert not transient("extractor_error")  # kept pending by the spider's own rule, not retried as a network fault

@@ -23,6 +23,9 @@ from newsarchive.extract import ExtractionError, extract_article
 ArticleResult = tuple[dict[str, Any] | None, list[str], str | None, list[str]]
 
 
+EXTRACTOR_FAILED = "the extractor failed"
+
+
 def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
     """(article as a dict, URLs of the pages that continue it, or the reason it is
     unreadable, and what could not be read on the page: ``too_deep``)."""
@@ -30,6 +33,8 @@ def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, con
         article = extract_article(body, url, selectors=selectors, content_type=content_type)
     except ExtractionError as error:
         return None, [], error.reason, []
+    except Exception as error:  # a fault of the extractor, not of the page: the page is kept
+        return None, [], f"{EXTRACTOR_FAILED}: {error.__class__.__name__}: {error}", []
     return article.to_dict(), article.more_pages, None, article.notices
 
 

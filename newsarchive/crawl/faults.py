@@ -54,6 +54,8 @@ def failure_kind(failure: Failure) -> str:
 def unreadable_kind(reason: str) -> str:
     """The kind of a page that arrived but is not a page we can read."""
     text = reason.lower()
+    if text.startswith("the extractor failed"):
+        return "extractor_error"
     if "nested deeper" in text:
         return "too_deep"
     if "empty" in text:

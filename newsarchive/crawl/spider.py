@@ -512,7 +512,9 @@ class PortalSpider(scrapy.Spider):
         kind = unreadable_kind(error.reason)
         self.count(section, f"errors/{kind}")
         self.logger.warning("unreadable page %s: %s", response.url, error.reason)
-        yield self.visit_item(self.visit(response.meta.get("entry"), kind, response), self.page_record(response, "unreadable"))
+        # An extractor fault stays pending: a run with a fixed extractor reads the page.
+        visit = self.visit(response.meta.get("entry"), kind, response, retry=kind == "extractor_error")
+        yield self.visit_item(visit, self.page_record(response, "unreadable"))
 
     def failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request
