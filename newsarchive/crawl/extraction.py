@@ -26,7 +26,7 @@ ArticleResult = tuple[dict[str, Any] | None, list[str], str | None, list[str]]
 EXTRACTOR_FAILED = "the extractor failed"
 
 
-def read_article(body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
+def read_article(body: bytes | str, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
     """(article as a dict, URLs of the pages that continue it, or the reason it is
     unreadable, and what could not be read on the page: ``too_deep``)."""
     try:
@@ -66,7 +66,7 @@ class Extractor:
         self.workers = max(workers, 0)
         self.pool: ProcessPoolExecutor | None = None
 
-    async def article(self, body: bytes, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
+    async def article(self, body: bytes | str, url: str, selectors: Mapping[str, str] | None, content_type: str | None) -> ArticleResult:
         loop = _running_loop()
         if not self.workers or loop is None:
             return read_article(body, url, selectors, content_type)

@@ -235,6 +235,13 @@ class PortalSpider(scrapy.Spider):
 
     # -- responses --------------------------------------------------------------------
 
+    def page_text(self, response: Response) -> bytes | str:
+        """The page for the extractors: its bytes, which they decode themselves, or, for a
+        portal whose definition names its ``encoding``, the text in that encoding."""
+        if not self.portal.encoding:
+            return response.body
+        return response.body.decode(self.portal.encoding, errors="replace")
+
     def _blocked(self, response: Response) -> dict[str, Any] | None:
         if not is_challenge(response.status, response.body, _headers(response)):
             return None
@@ -249,7 +256,7 @@ class PortalSpider(scrapy.Spider):
             yield blocked
             return
         try:
-            kind = page_kind(response.body, response.url)
+            kind = page_kind(self.page_text(response), response.url)
         except ExtractionError as error:
             for record in self._unreadable(response, error):
                 yield record
@@ -273,7 +280,7 @@ class PortalSpider(scrapy.Spider):
         self.count(key, "list_pages")
         try:
             listing = extract_listing(
-                response.body,
+                self.page_text(response),
                 response.url,
                 item_selector=self.portal.list_item,
                 next_selector=self.portal.next_page,
@@ -355,7 +362,7 @@ class PortalSpider(scrapy.Spider):
         key = response.meta["entry"]["section"]
         if not self.portal.zero_config or response.meta["entry"].get("page_no") != 1:
             return None
-        name = section_name(response.body)
+        name = section_name(self.page_text(response))
         taken = {v for k, v in self.section_names.items() if k != key}
         if name and name not in taken:
             self.section_names[key] = name
@@ -371,7 +378,7 @@ class PortalSpider(scrapy.Spider):
             yield blocked
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        article, more, unreadable, notices = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        article, more, unreadable, notices = await self.extractor.article(self.page_text(response), response.url, self.portal.fields or None, content_type)
         if article is None and or_else is not None and unreadable_kind(unreadable or "") == "not_an_article":
             for record in or_else(response):
                 yield record
@@ -424,7 +431,7 @@ class PortalSpider(scrapy.Spider):
 
         item = response.meta["item"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        part, _, _, notices = await self.extractor.article(response.body, response.url, self.portal.fields or None, content_type)
+        part, _, _, notices = await self.extractor.article(self.page_text(response), response.url, self.portal.fields or None, content_type)
         self._notices(response, notices)
         if part is not None and part["body"]:
             join_part(item["article"], part)
