@@ -23,6 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from newsarchive.extract.article import SELECTABLE_FIELDS
+from newsarchive.extract.select import to_xpath
 from newsarchive.scope import origin_text, parse_origin, url_origin
 
 logger = logging.getLogger(__name__)
@@ -199,6 +200,11 @@ def _overrides(
             problems.add(f"overrides.fields.{key}", f"not a selectable field ({', '.join(SELECTABLE_FIELDS)})")
         elif not isinstance(value, str) or not value.strip():
             problems.add(f"overrides.fields.{key}", "must be a CSS or XPath selector")
+        else:
+            _check_selector(value, f"overrides.fields.{key}", problems)
+    for key in ("list_item", "next_page"):
+        if isinstance(overrides.get(key), str):
+            _check_selector(overrides[key], f"overrides.{key}", problems)
     pattern = overrides.get("article_url_pattern")
     if pattern is not None:
         try:
@@ -217,6 +223,15 @@ def _overrides(
         except LookupError:
             problems.add("overrides.encoding", f"unknown encoding {encoding!r}")
     return dict(fields), pattern, encoding or None
+
+
+def _check_selector(selector: str, where: str, problems: _Problems) -> None:
+    """A selector is compiled when its portal loads, so a typo stops that portal before
+    its crawl starts, not in the middle of it."""
+    try:
+        to_xpath(selector)
+    except ValueError as error:
+        problems.add(where, f"{selector!r}: {error}")
 
 
 def _required_str(data: dict[str, Any], key: str, where: str, problems: _Problems) -> str | None:

@@ -72,6 +72,9 @@ def test_a_full_definition_loads(tmp_path: Path) -> None:
         (lambda t: t.replace('encoding = "gbk"', 'encoding = "no-such-charset"'), "overrides.encoding"),
         (lambda t: t.replace("\\\\d{8}", "(("), "overrides.article_url_pattern"),
         (lambda t: "surprise = 1\n" + t, "surprise"),
+        (lambda t: t.replace('list_item = "ul.list li"', 'list_item = "ul.list li["'), "overrides.list_item"),
+        (lambda t: t.replace('source = "//span[@class=\'ly\']"', 'source = "//span[@class=\'ly\'"'), "overrides.fields.source"),
+        (lambda t: t.replace('list_item = "ul.list li"', 'list_item = "ul.list li"\nnext_page = "a.next::attr("'), "overrides.next_page"),
     ],
 )
 def test_mistakes_name_file_and_key(tmp_path: Path, change, key: str) -> None:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from parsel.csstranslator import css2xpath
-
 from newsarchive.extract import bylines, dates, links
 from newsarchive.extract import patterns as P
 from newsarchive.extract.body import (
@@ -38,6 +36,7 @@ from newsarchive.extract.dom import (
 )
 from newsarchive.extract.meta import DATE_KEYS, SOURCE_KEYS, first_of, read_meta
 from newsarchive.extract.model import Article, ExtractionError
+from newsarchive.extract.select import select
 from newsarchive.extract.title import (
     TitleGuess,
     find_subtitle,
@@ -203,9 +202,7 @@ def _compact(text: str) -> str:
 
 
 def _select(root: Element, expression: str) -> list[Element]:
-    xpath = expression if expression.startswith(("/", "(", "./")) else css2xpath(expression)
-    result = root.xpath(xpath)
-    return [r for r in result if isinstance(r, Element)] if isinstance(result, list) else []
+    return [r for r in select(root, expression) if isinstance(r, Element)]
 
 
 def _first(found: list[Element] | None) -> Element | None:

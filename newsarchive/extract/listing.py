@@ -23,7 +23,6 @@ from datetime import date
 from functools import lru_cache
 
 import lxml.html
-from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from newsarchive.extract import patterns as P
@@ -42,6 +41,7 @@ from newsarchive.extract.pagination import (
     selector_paging,
     squash,
 )
+from newsarchive.extract.select import select
 
 __all__ = ["extract_listing", "page_kind"]
 
@@ -109,7 +109,6 @@ _DATE_BRACKETS_RE = re.compile(r"[\s\[\]【】()（）:：\d]+")
 _TRUNCATED_RE = re.compile(r"(?:\.{2,}|…+|。。+)$")
 # A jpage datastore, with the <script type="text/xml"> that usually wraps it.
 _DATASTORE_BLOCK_RE = re.compile(r"(?:<script\b[^>]*>\s*)?(?P<store><datastore\b.*?</datastore>)(?:\s*</script>)?", re.I | re.S)
-_XPATH_START = ("/", "(", "./")
 RECORDS_CLASS = "jpage-records"
 
 
@@ -471,11 +470,9 @@ def _items_of(entries: _Entries) -> list[ListItem]:
 def _select(root: lxml.html.HtmlElement, selector: str) -> list[object]:
     """Elements (or strings) a CSS or XPath selector names; XPath when it starts like one."""
     try:
-        expression = selector if selector.lstrip().startswith(_XPATH_START) else HTMLTranslator().css_to_xpath(selector)
-        result = root.xpath(expression)
-    except (etree.XPathError, SelectorError) as error:
+        return select(root, selector)
+    except (ValueError, etree.XPathError) as error:
         raise ValueError(f"bad selector {selector!r}: {error}") from error
-    return result if isinstance(result, list) else [result]
 
 
 def _selected_entries(page: _Page, selector: str, pattern: re.Pattern[str] | None) -> _Entries:
