@@ -73,7 +73,7 @@ CONTENT_HINT_RE = re.compile(
     re.I,
 )
 NEGATIVE_HINT_RE = re.compile(
-    r"comment|footer|foot|header|head|nav|menu|sidebar|side|share|related|relate|xgxw|xgwz|recommend|tuijian|hot|rank|"
+    r"comment|footer|foot|header|head(?!ing|line)|nav|menu|sidebar|side|share|related|relate|xgxw|xgwz|recommend|tuijian|hot|rank|"
     r"copyright|banner|ad[-_]|advert|links?$|friend|weixin|qrcode|erweima|toolbar|tool|print|font|breadcrumb|crumb|position|"
     r"page_?turn|pager|pagination|prev|next|sxy|sxp|tags?$|keyword|login|search|bottom|top_|banquan|mianze|disclaimer|statement|shengming",
     re.I,
@@ -89,7 +89,7 @@ FURNITURE_WORD_RE = re.compile(
     r"footer|copyright|banquan|mianze|disclaimer|friendlink)",
     re.I,
 )
-TITLE_HINT_RE = re.compile(r"title|biaoti|bt|headline|tit|h_?title|art_?tit|news_?tit", re.I)
+TITLE_HINT_RE = re.compile(r"title|biaoti|bt|headline|heading|tit|h_?title|art_?tit|news_?tit", re.I)
 SUBTITLE_HINT_RE = re.compile(r"sub_?title|subtitle|fu_?title|futi|fbt|yinti|yt|pretitle|pre_?title|deck|sub_?head|second_?title|vice", re.I)
 
 # Whole lines that are page furniture, not article text.

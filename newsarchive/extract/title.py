@@ -19,6 +19,10 @@ _TAG_WEIGHT = {"h1": 3.0, "h2": 2.0, "h3": 1.2, "h4": 1.0, "h5": 0.8, "h6": 0.6}
 # How many elements before the first paragraph a headline is usually printed.
 _NEAR_BODY = 80
 _MAX_TITLE = 160
+# A <title> whose first part is this short names a section (the rest: the site), not an article;
+# then a heading near the body needs only this score to be taken as the headline.
+_GENERIC_PART = 6
+_SHOWN_OVER_GENERIC = 2.0
 
 
 @dataclass
@@ -163,6 +167,8 @@ def find_title(
         text = heading_text(el)
         if not (2 <= len(text) <= _MAX_TITLE) or (el.find(".//" + "p") is not None and len(text) > 80):
             continue
+        if _TRAIL_RE.match(text) or P.BREADCRUMB_INTRO_RE.match(text):
+            continue  # a breadcrumb set as a heading ("首页 - 新闻动态")
         score = _TAG_WEIGHT.get(el.tag, 0.0)
         if P.TITLE_HINT_RE.search(hints(el)) and not P.SUBTITLE_HINT_RE.search(hints(el)):
             score += 1.5
@@ -176,6 +182,8 @@ def find_title(
             score += 5 * max(_similarity(text, r) for r in references)
         if site_names and any(name and name in _norm(text) and name != _norm(text) for name in site_names):
             score -= 3
+        elif site_names and any(name and _norm(text) in name for name in site_names):
+            score -= 3  # the site's own name (a logo line), or a part of it
         if el.tag == "a" or (el.find("a") is not None and len(el.findall(".//a")) > 1):
             score -= 1.5
         if P.LABEL_RE.search(text) or len(text) < 5:
@@ -191,6 +199,11 @@ def find_title(
             best = (score, TitleGuess(text, el))
     if best and best[0] >= 3.2:
         return best[1]
+    generic = not meta_title and bool(parts) and len(parts[0]) <= _GENERIC_PART
+    if best and generic and best[0] >= _SHOWN_OVER_GENERIC:
+        # The <title> names only the site and the section ("首页 - 新闻动态"): a heading
+        # printed just above the body is the headline.
+        return best[1]
     fallback = squash(meta_title or (max(title_tag_parts(root), key=len) if title_tag else ""))
     # A <title> left open by a broken page swallows the document: not a headline.
     if not fallback or len(fallback) > _MAX_TITLE or _MARKUP_RE.search(fallback):
@@ -198,6 +211,7 @@ def find_title(
     return TitleGuess(fallback, None)
 
 
+_TRAIL_RE = re.compile(r"^(?:网站)?(?:首页|主页)\s*[-—>»/|＞→]")
 _MARKUP_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<<|>>")
 
 
