@@ -18,7 +18,7 @@ from newsarchive.quality import score_fields
 CORPUS = Path(__file__).parent / "corpus"
 FIELDS = ("title", "date_day", "date_exact", "source", "authors", "body_f1", "body_good")
 FLOORS = {
-    "dev": {"title": 0.958, "date_day": 0.985, "date_exact": 0.958, "source": 0.807, "authors": 0.931, "body_f1": 0.958, "body_good": 0.931},
+    "dev": {"title": 0.985, "date_day": 0.985, "date_exact": 0.958, "source": 0.807, "authors": 0.931, "body_f1": 0.958, "body_good": 0.931},
     "test": {"title": 0.913, "date_day": 0.970, "date_exact": 0.913, "source": 0.713, "authors": 0.828, "body_f1": 0.937, "body_good": 0.885},
 }
 
