@@ -149,7 +149,6 @@ def test_an_extractor_fault_keeps_the_page_and_is_counted_by_kind(monkeypatch) -
     extractor, instead of a traceback and a lost article."""
     from newsarchive.crawl import extraction
     from newsarchive.crawl.faults import unreadable_kind
-    from newsarchive.crawl.walk import transient
 
     def broken(*args, **kwargs):
         raise NameError("name 'helper' is not defined")
@@ -158,4 +157,3 @@ def test_an_extractor_fault_keeps_the_page_and_is_counted_by_kind(monkeypatch) -
     article, more, reason, notices = extraction.read_article(b"<html><body><p>x</p></body></html>", "http://a.gov.cn/1.html", None, None)
     assert article is None and more == [] and notices == []
     assert unreadable_kind(reason) == "extractor_error" and "NameError" in reason
-    assert not transient("extractor_error")  # kept pending by the spider's own rule, not retried as a network fault
