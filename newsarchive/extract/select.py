@@ -2,8 +2,10 @@
 CSS, or XPath when they start like one, read one way everywhere. parsel's translator is
 the one Scrapy users know, so ``::text`` and ``::attr(href)`` work in every selector.
 
->>> to_xpath("a.next::attr(href)")
-"descendant-or-self::a[@class and contains(concat(' ', normalize-space(@class), ' '), ' next ')]/@href"
+>>> from lxml import html
+>>> page = html.fromstring('<div><a class="next" href="list_2.html">下一页</a></div>')
+>>> select(page, "a.next::attr(href)"), select(page, "//a/text()")
+(['list_2.html'], ['下一页'])
 >>> to_xpath("//div[@id='content']")
 "//div[@id='content']"
 """
