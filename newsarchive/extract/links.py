@@ -110,10 +110,15 @@ def _breadcrumb_container(root: Element) -> Element | None:
     if best is None:
         return None
     container = best[2]
-    # "当前位置：<a>首页</a>" alone in its <li>: the crumbs are the parent's links.
+    # "当前位置：<a>首页</a>" alone in its <li>: the crumbs are the parent's links. A
+    # container whose own text already holds a separator has its crumbs ("首页 > <span>
+    # 图片新闻</span>"): its parent would add the page's heading to them.
     for _ in range(2):
         parent = container.getparent()
         if len(list(container.iter("a"))) >= 2 or parent is None or len(squash(text_content(parent))) > 160:
+            break
+        inner = P.BREADCRUMB_INTRO_RE.sub("", squash(text_content(container))).lstrip(">»›＞→ ")
+        if _CRUMB_SEPARATOR_RE.search(inner):  # a separator between two crumbs of its own
             break
         container = parent
     return container
