@@ -57,7 +57,7 @@ def resolve(href: str | None, base: str | None) -> str | None:
 
 def breadcrumb(root: Element) -> list[str]:
     """The section path (当前位置: 首页>>资讯>>正文) as a list, without a trailing 正文."""
-    container = _breadcrumb_container(root)
+    container = breadcrumb_container(root)
     if container is None:
         return []
     link_texts = [t for t in (squash(text_content(a)) for a in container.iter("a")) if t]
@@ -83,7 +83,7 @@ _CRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|»|›|＞＞|>|＞|→|/|\\|－|—)\s*
 _CRUMB_SEPARATOR_RE = re.compile(r"(?:>>|»|›|＞|>|→)")
 
 
-def _breadcrumb_container(root: Element) -> Element | None:
+def breadcrumb_container(root: Element) -> Element | None:
     """The innermost short element introduced by 当前位置, named like a breadcrumb, or
     made of links joined by > separators; the first such element of the page wins."""
     best: tuple[int, int, Element] | None = None

@@ -27,6 +27,7 @@ from lxml import etree
 
 from newsarchive.extract import patterns as P
 from newsarchive.extract.decode import decode_html
+from newsarchive.extract.links import breadcrumb_container, is_inside
 from newsarchive.extract.model import ExtractionError, Listing, ListItem
 from newsarchive.extract.pagination import (
     Datastore,
@@ -42,6 +43,7 @@ from newsarchive.extract.pagination import (
     squash,
 )
 from newsarchive.extract.select import select
+from newsarchive.urls import canonical_url
 
 __all__ = ["extract_listing", "page_kind"]
 
@@ -498,8 +500,16 @@ def _auto_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group 
 def _find_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group | None, _Entries]:
     """The main list's items, looked for in jpage records first when the page has them."""
     scopes: list[list[lxml.html.HtmlElement]] = [page.records, [page.root]] if page.records else [[page.root]]
+    crumbs = breadcrumb_container(page.root)
+    paging = _paging(page, None)
+    # The pager's pages (and this page) are the way along, never list items.
+    pager = {canonical_url(p.url) for p in (*paging.pages, paging.next_page) if p is not None and p.method == "GET"}
+    if page.url:
+        pager.add(canonical_url(page.url))
     for scope in scopes:
         links = _links(scope, page.base, pattern)
+        # The breadcrumb's links are the way up, never list items.
+        links = [link for link in links if not (crumbs is not None and is_inside(link.el, crumbs)) and canonical_url(link.url) not in pager]
         group = _best_group(links)
         if group is not None:
             return group, list(group.items.values())
