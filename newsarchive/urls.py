@@ -64,9 +64,16 @@ def _without_session(path: str) -> str:
 def canonical_url(url: str) -> str:
     """The canonical form of ``url``: sorted query without tracking parameters and
     session ids, no session path parameters, no fragment, no index document, lower-case
-    scheme and host, no default port."""
+    scheme and host, no default port. Never raises: a link on a page can be anything.
+
+    >>> canonical_url("http://www.example.gov.cn:.com.cn/a.html#top")
+    'http://www.example.gov.cn:.com.cn/a.html'
+    """
     url = url.strip()
-    canon = canonicalize_url(url, keep_fragments=False)
+    try:
+        canon = canonicalize_url(url, keep_fragments=False)
+    except ValueError:  # a port that is no number (":.com.cn"): the URL stays as written
+        canon = url.split("#", 1)[0]
     scheme, netloc, path, query, _ = urlsplit(canon)
     scheme = scheme.lower()
     netloc = netloc.lower()

@@ -497,6 +497,15 @@ def _auto_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group 
     return page.memo["entries"]  # type: ignore[return-value]
 
 
+def _pager_link(link: _Link, pager: set[str]) -> bool:
+    """A link of the pager: to one of the list's pages, by a page number or a word like
+    首页/下一页 (an article's title is longer; ``1.html`` may be an article)."""
+    return len(link.title) <= _PAGER_TEXT and canonical_url(link.url) in pager
+
+
+_PAGER_TEXT = 4  # characters: 1, 12, 首页, 上一页, 尾页, 下一页
+
+
 def _find_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group | None, _Entries]:
     """The main list's items, looked for in jpage records first when the page has them."""
     scopes: list[list[lxml.html.HtmlElement]] = [page.records, [page.root]] if page.records else [[page.root]]
@@ -509,13 +518,19 @@ def _find_entries(page: _Page, pattern: re.Pattern[str] | None) -> tuple[_Group 
     for scope in scopes:
         links = _links(scope, page.base, pattern)
         # The breadcrumb's links are the way up, never list items.
-        links = [link for link in links if not (crumbs is not None and is_inside(link.el, crumbs)) and canonical_url(link.url) not in pager]
+        links = [link for link in links if not (crumbs is not None and is_inside(link.el, crumbs)) and not _pager_link(link, pager)]
         group = _best_group(links)
         if group is not None:
             return group, list(group.items.values())
         if scope is page.records and links:
             return None, [(link.el, [link]) for link in links]
+        headlines = [link for link in links if len(link.title) >= _LONE_ITEM_TITLE]
+        if len(headlines) == 1:  # a list page with one article left (its last page)
+            return None, [(headlines[0].el, headlines)]
     return None, []
+
+
+_LONE_ITEM_TITLE = 8  # characters: a headline, not a menu word
 
 
 # --- pagination -------------------------------------------------------------------------------
